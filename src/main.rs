@@ -1,0 +1,62 @@
+//! The `second-look` command line: play (the default), check, explore and bench.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use second_look::cli;
+
+#[derive(Parser)]
+#[command(name = "second-look", version, about = "Practise child-protection judgement: gather signs, judge in probabilities, decide, and see how you reasoned.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    play: cli::play::PlayArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Play a case (the default).
+    Play(cli::play::PlayArgs),
+    /// Check cases for mistakes, with the file, line and column of each.
+    Check {
+        /// Case files or folders (default: scenarios/).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Walk every path through a case, or play it many times at random.
+    Explore(cli::explore::ExploreArgs),
+    /// Measure the checker, the engine and the reasoner, and print the figures.
+    Bench {
+        /// Folder of shipped cases to time.
+        #[arg(long)]
+        scenarios: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let code = match cli.command {
+        None => cli::play::run(&cli.play),
+        Some(Command::Play(args)) => cli::play::run(&args),
+        Some(Command::Check { paths, format }) => cli::check::run(&paths, format == Format::Json),
+        Some(Command::Explore(args)) => cli::explore::run(&args),
+        Some(Command::Bench { scenarios }) => cli::bench::run(scenarios.as_deref()),
+    };
+    ExitCode::from(code)
+}
