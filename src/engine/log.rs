@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 use crate::scenario::OrderedMap;
 
@@ -18,12 +18,7 @@ pub struct Log {
     pub case: String,
     pub case_version: String,
     pub seed: u64,
-    #[serde(
-        default,
-        deserialize_with = "plain_option",
-        serialize_with = "plain_some",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<String>,
     #[serde(default)]
     pub events: Vec<Event>,
@@ -87,12 +82,14 @@ impl Log {
     }
 
     pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new().struct_names(true);
+        let config = ron::ser::PrettyConfig::new()
+            .struct_names(true)
+            .extensions(ron::extensions::Extensions::IMPLICIT_SOME | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES);
         ron::ser::to_string_pretty(self, config).unwrap_or_default()
     }
 
     pub fn from_ron(text: &str) -> Result<Log, String> {
-        let log: Log = ron::Options::default().from_str(text).map_err(|e| {
+        let log: Log = crate::scenario::load::ron_options().from_str(text).map_err(|e| {
             format!("{}:{}: {}", e.span.start.line, e.span.start.col, e.code)
         })?;
         if log.format != LOG_FORMAT {
@@ -116,19 +113,4 @@ impl Log {
         std::fs::write(&tmp, self.to_ron())?;
         std::fs::rename(&tmp, path)
     }
-}
-
-fn plain_some<S: serde::Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(v) => s.serialize_str(v),
-        None => s.serialize_none(),
-    }
-}
-
-fn plain_option<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
 }

@@ -72,7 +72,7 @@ codes! {
     UnreachableDecision = "0044", Warning, "A decision that no reachable decision point offers";
     NoDecidePoint = "0045", Error, "A case with no decision point";
     ActionTooLong = "0046", Warning, "An action that takes longer than the case allows";
-    OutOfTimeTarget = "0047", Warning, "Running out of time leads to an ordinary scene";
+    OutOfTimeTarget = "0047", Warning, "Running out of time does not lead to a decision";
     MissingSource = "0050", Warning, "A finding without a source note";
     EmptyText = "0051", Warning, "Text an author left empty";
 }

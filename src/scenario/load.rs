@@ -208,9 +208,17 @@ pub fn load_text(name: &str, text: &str) -> LoadedCase {
     loaded
 }
 
+/// RON as authors write it: optional fields given plainly (`group: "bruising"`, not `Some(...)`),
+/// and `Scene(text: ...)` rather than `Scene((text: ...))`.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(
+        ron::extensions::Extensions::IMPLICIT_SOME | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
+    )
+}
+
 /// Parses one file, turning RON's error into a coded diagnostic at the place it names.
 fn parse_file(path: &FsPath, text: &str) -> Result<CaseFile, Diagnostic> {
-    ron::Options::default().from_str::<CaseFile>(text).map_err(|e| {
+    ron_options().from_str::<CaseFile>(text).map_err(|e| {
         let pos = Pos { line: e.span.start.line.max(1), column: e.span.start.col.max(1) };
         let (code, message) = describe_ron_error(&e.code);
         Diagnostic::new(code, path, pos, message)

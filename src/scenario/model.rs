@@ -1,6 +1,6 @@
 //! The case format, version 1: plain serde types that mirror what an author writes in RON.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 use super::ordered::OrderedMap;
 
@@ -95,7 +95,7 @@ pub struct Finding {
     #[serde(default)]
     pub vivid: bool,
     /// Findings that overlap (bruise count and bruise site) share a group and are counted once.
-    #[serde(default, deserialize_with = "plain_option")]
+    #[serde(default)]
     pub group: Option<String>,
     pub present: String,
     pub absent: String,
@@ -103,7 +103,7 @@ pub struct Finding {
     #[serde(default)]
     pub source: String,
     /// When the thing this finding records happened, for the chronology.
-    #[serde(default, deserialize_with = "plain_option")]
+    #[serde(default)]
     pub when: Option<When>,
     /// A carer's explanation that offers an innocent reading (cultural practice, impairment, a fall).
     #[serde(default)]
@@ -198,9 +198,9 @@ pub enum Scene {
 #[serde(deny_unknown_fields)]
 pub struct Narrative {
     pub text: String,
-    #[serde(default, deserialize_with = "plain_option")]
+    #[serde(default)]
     pub picture: Option<String>,
-    #[serde(default, deserialize_with = "plain_option")]
+    #[serde(default)]
     pub chapter: Option<String>,
     #[serde(default)]
     pub actions: Vec<Action>,
@@ -306,7 +306,7 @@ pub struct Variant {
     pub about: String,
     #[serde(default)]
     pub priors: OrderedMap<f64>,
-    #[serde(default, deserialize_with = "plain_option")]
+    #[serde(default)]
     pub truth: Option<String>,
 }
 
@@ -317,13 +317,4 @@ pub struct TeachingPoint {
     pub point: String,
     #[serde(default)]
     pub reference: String,
-}
-
-/// Lets an author write `group: "bruising"` rather than `group: Some("bruising")`.
-fn plain_option<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
 }

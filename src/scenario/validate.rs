@@ -345,8 +345,8 @@ impl Checker<'_> {
                     let known = c.scenes.keys().collect();
                     self.unknown(Code::UnknownScene, file, &Path::root().field(field), "scene", target, known);
                 }
-                Some(Scene::Scene(_)) if field == "out_of_time" => {
-                    let msg = format!("`out_of_time` leads to \"{target}\", an ordinary scene");
+                Some(_) if field == "out_of_time" && !leads_to_decision(c, target) => {
+                    let msg = format!("`out_of_time` leads to \"{target}\", which is not a decision point or a checkpoint before one");
                     self.report(Code::OutOfTimeTarget, file, &Path::root().field(field), msg).help = Some(
                         "point it at a Checkpoint or Decide scene, so a trainee out of time goes on to judge".into(),
                     );
@@ -479,7 +479,9 @@ impl Checker<'_> {
             }
         }
         self.unused_findings();
-        self.unreachable_decisions(&reached);
+        if start_known {
+            self.unreachable_decisions(&reached);
+        }
     }
 
     fn unused_findings(&mut self) {
@@ -516,6 +518,19 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// Whether `scene` is a decision point, or a chain of checkpoints ending at one.
+fn leads_to_decision(case: &Case, scene: &str) -> bool {
+    let mut at = scene;
+    for _ in 0..=case.scenes.len() {
+        match case.scenes.get(at) {
+            Some(Scene::Decide(_)) => return true,
+            Some(Scene::Checkpoint(cp)) => at = &cp.next,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The scenes a scene leads to by its actions or, for a checkpoint, by `next`.
