@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use second_look::cli;
 
 #[derive(Parser)]
-#[command(name = "second-look", version, about = "Practise child-protection judgement: gather signs, judge in probabilities, decide, and see how you reasoned.")]
+#[command(
+    name = "second-look",
+    version,
+    about = "Practise child-protection judgement: gather signs, judge in probabilities, decide, and see how you reasoned."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -48,7 +52,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let code = match cli.command {

@@ -5,6 +5,7 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 use proptest::prelude::*;
 use second_look::cli::play::{PlayArgs, Terminal, play};
@@ -13,7 +14,9 @@ use second_look::engine::{Compiled, DecisionMade, Event, Judgement, Log, Playthr
 use second_look::judgement::reasoner::{
     best_decision, expected_losses, posterior, update_with_ratio, value_of_looking,
 };
-use second_look::scenario::{Code, LoadedCase, OrderedMap, Stats, check_case, check_text, discover};
+use second_look::scenario::{
+    Code, LoadedCase, OrderedMap, Stats, check_case, check_text, discover,
+};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,10 +26,10 @@ fn minimal_text() -> String {
     std::fs::read_to_string(root().join("tests/cases/minimal.ron")).expect("minimal case")
 }
 
-fn compile(text: &str) -> Compiled {
+fn compile(text: &str) -> Arc<Compiled> {
     let loaded = check_text("test.ron", text);
     assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
-    Compiled::new(loaded.case.as_ref().unwrap()).unwrap()
+    Arc::new(Compiled::new(loaded.case.as_ref().unwrap()).unwrap())
 }
 
 fn codes(loaded: &LoadedCase) -> Vec<&'static str> {
@@ -38,7 +41,10 @@ fn ten4_case() -> String {
     minimal_text()
         .replace("prior: 0.3, harm: true", "prior: 0.19, harm: true")
         .replace("prior: 0.7)", "prior: 0.81)")
-        .replace(r#"likely: { "neglect": Often, "coping": Rarely }"#, r#"likely: { "neglect": 0.956, "coping": 0.129 }"#)
+        .replace(
+            r#"likely: { "neglect": Often, "coping": Rarely }"#,
+            r#"likely: { "neglect": 0.956, "coping": 0.129 }"#,
+        )
 }
 
 // ---------------------------------------------------------------- the reasoner
@@ -80,28 +86,50 @@ fn hand_worked_three_hypotheses() {
     assert!((post[1] - 0.588 / 0.778).abs() < 1e-9);
     // expected losses under the prior: nfa 30 + 0 + 3 = 33; early help 12 + 3 + 1 = 16
     let losses = expected_losses(&case, &case.priors);
-    assert!((losses[0] - 33.0).abs() < 1e-9 && (losses[1] - 16.0).abs() < 1e-9, "{losses:?}");
+    assert!(
+        (losses[0] - 33.0).abs() < 1e-9 && (losses[1] - 16.0).abs() < 1e-9,
+        "{losses:?}"
+    );
     assert_eq!(best_decision(&case, &case.priors, &[0, 1]).unwrap().0, 1);
 }
 
 #[test]
 fn a_dependency_group_counts_once() {
     let text = minimal_text()
-        .replace(r#"kind: ProfessionalObservation,"#, r#"kind: ProfessionalObservation, group: "food","#)
+        .replace(
+            r#"kind: ProfessionalObservation,"#,
+            r#"kind: ProfessionalObservation, group: "food","#,
+        )
         .replace(r#"kind: History,"#, r#"kind: History, group: "food","#);
     let case = compile(&text);
-    let (hungry, missed) = (case.finding_index("hungry").unwrap(), case.finding_index("missed").unwrap());
+    let (hungry, missed) = (
+        case.finding_index("hungry").unwrap(),
+        case.finding_index("missed").unwrap(),
+    );
     let both = posterior(&case, &case.priors, &[(hungry, true), (missed, true)]);
     let strongest = posterior(&case, &case.priors, &[(hungry, true)]);
-    assert_eq!(both, strongest, "the stronger of the two stands for the group");
-    let independent = posterior(&compile(&minimal_text()), &case.priors, &[(hungry, true), (missed, true)]);
-    assert!(independent[0] > both[0], "without the group both count and the belief moves further");
+    assert_eq!(
+        both, strongest,
+        "the stronger of the two stands for the group"
+    );
+    let independent = posterior(
+        &compile(&minimal_text()),
+        &case.priors,
+        &[(hungry, true), (missed, true)],
+    );
+    assert!(
+        independent[0] > both[0],
+        "without the group both count and the belief moves further"
+    );
 }
 
 #[test]
 fn value_of_information_matches_hand_working() {
     // A perfect test: present always under neglect, never under coping.
-    let text = minimal_text().replace(r#"likely: { "neglect": Often, "coping": Rarely }"#, r#"likely: { "neglect": Always, "coping": Never }"#);
+    let text = minimal_text().replace(
+        r#"likely: { "neglect": Often, "coping": Rarely }"#,
+        r#"likely: { "neglect": Always, "coping": Never }"#,
+    );
     let case = compile(&text);
     let hungry = case.finding_index("hungry").unwrap();
     let missed = case.finding_index("missed").unwrap();
@@ -112,7 +140,10 @@ fn value_of_information_matches_hand_working() {
     let h = -(0.3f64 * 0.3f64.log2() + 0.7 * 0.7f64.log2());
     assert!((v.information_gain - h).abs() < 1e-9);
     // Looking again adds nothing; a test that cannot change the decision is worth nothing.
-    assert_eq!(value_of_looking(&case, &case.priors, &[(hungry, true)], &[hungry], &[0, 1]).value, 0.0);
+    assert_eq!(
+        value_of_looking(&case, &case.priors, &[(hungry, true)], &[hungry], &[0, 1]).value,
+        0.0
+    );
     let weak = value_of_looking(&case, &case.priors, &[], &[missed], &[0, 1]);
     assert!(weak.value >= 0.0 && weak.value < v.value);
 }
@@ -124,27 +155,50 @@ fn the_minimal_case_is_clean() {
     let loaded = check_text("minimal.ron", &minimal_text());
     assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
     let stats = Stats::of(loaded.case.as_ref().unwrap());
-    assert_eq!((stats.scenes, stats.actions, stats.findings, stats.checkpoints, stats.decisions), (3, 3, 2, 1, 2));
+    assert_eq!(
+        (
+            stats.scenes,
+            stats.actions,
+            stats.findings,
+            stats.checkpoints,
+            stats.decisions
+        ),
+        (3, 3, 2, 1, 2)
+    );
 }
 
 #[test]
 fn a_typo_is_reported_at_its_line_and_column_with_a_suggestion() {
     let text = minimal_text().replace(r#"goto: "check""#, r#"goto: "chek""#);
     let loaded = check_text("typo.ron", &text);
-    let d = loaded.diagnostics.iter().find(|d| d.code == Code::UnknownScene).expect("SL0012");
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::UnknownScene)
+        .expect("SL0012");
     let line = text.lines().nth(d.line - 1).unwrap();
     let at: String = line.chars().skip(d.column - 1).take(6).collect();
     assert_eq!(at, "\"chek\"", "points at the value: {line}");
     assert_eq!(d.help.as_deref(), Some("did you mean \"check\"?"));
     let rendered = d.render(Some(&text));
-    assert!(rendered.contains("typo.ron:") && rendered.contains('^'), "{rendered}");
+    assert!(
+        rendered.contains("typo.ron:") && rendered.contains('^'),
+        "{rendered}"
+    );
 }
 
 #[test]
 fn duplicate_keys_in_one_file_point_at_the_second() {
-    let text = minimal_text().replace(r#""gp": (label: "GP"),"#, r#""gp": (label: "GP"), "school": (label: "Again"),"#);
+    let text = minimal_text().replace(
+        r#""gp": (label: "GP"),"#,
+        r#""gp": (label: "GP"), "school": (label: "Again"),"#,
+    );
     let loaded = check_text("dup.ron", &text);
-    let d = loaded.diagnostics.iter().find(|d| d.code == Code::DuplicateId).expect("SL0010");
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::DuplicateId)
+        .expect("SL0010");
     let line = text.lines().nth(d.line - 1).unwrap();
     let at: String = line.chars().skip(d.column - 1).collect();
     assert!(at.starts_with(r#""school": (label: "Again")"#), "{at}");
@@ -154,22 +208,63 @@ fn duplicate_keys_in_one_file_point_at_the_second() {
 fn example(code: Code, which: &str) -> PathBuf {
     let dir = root().join("tests/diagnostics");
     let file = dir.join(format!("{}-{which}.ron", code.id()));
-    if file.exists() { file } else { dir.join(format!("{}-{which}", code.id())) }
+    if file.exists() {
+        file
+    } else {
+        dir.join(format!("{}-{which}", code.id()))
+    }
 }
 
 #[test]
 fn every_diagnostic_code_has_a_triggering_example_and_a_fix() {
-    let docs = std::fs::read_to_string(root().join("docs/diagnostics.md")).expect("docs/diagnostics.md");
+    let docs =
+        std::fs::read_to_string(root().join("docs/diagnostics.md")).expect("docs/diagnostics.md");
     for &code in Code::ALL {
         let wrong = example(code, "wrong");
         let fixed = example(code, "fixed");
-        assert!(wrong.exists() && fixed.exists(), "no example pair for {}", code.id());
+        assert!(
+            wrong.exists() && fixed.exists(),
+            "no example pair for {}",
+            code.id()
+        );
         let w = check_case(&wrong);
-        assert!(codes(&w).contains(&code.id()), "{} does not trigger {}: {:?}", wrong.display(), code.id(), codes(&w));
+        assert!(
+            codes(&w).contains(&code.id()),
+            "{} does not trigger {}: {:?}",
+            wrong.display(),
+            code.id(),
+            codes(&w)
+        );
         let f = check_case(&fixed);
-        assert!(!codes(&f).contains(&code.id()), "{} still triggers {}", fixed.display(), code.id());
-        assert!(!f.has_errors(), "{} has errors: {:?}", fixed.display(), codes(&f));
-        assert!(docs.contains(&format!("## {} — {}", code.id(), code.title())), "docs/diagnostics.md lacks {}", code.id());
+        assert!(
+            !codes(&f).contains(&code.id()),
+            "{} still triggers {}",
+            fixed.display(),
+            code.id()
+        );
+        assert!(
+            !f.has_errors(),
+            "{} has errors: {:?}",
+            fixed.display(),
+            codes(&f)
+        );
+        assert!(
+            docs.contains(&format!("## {} — {}", code.id(), code.title())),
+            "docs/diagnostics.md lacks {}",
+            code.id()
+        );
+        let shown = w
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .map(|d| d.render(None))
+            .unwrap_or_default();
+        let headline = shown.lines().next().unwrap_or_default();
+        assert!(
+            docs.contains(headline),
+            "docs/diagnostics.md shows stale output for {}: {headline}",
+            code.id()
+        );
     }
 }
 
@@ -179,7 +274,12 @@ fn the_shipped_cases_pass_with_no_warnings() {
     assert!(roots.len() >= 2, "a tutorial and a complete case");
     for r in roots {
         let loaded = check_case(&r);
-        assert!(loaded.diagnostics.is_empty(), "{}: {:#?}", r.display(), loaded.diagnostics);
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{}: {:#?}",
+            r.display(),
+            loaded.diagnostics
+        );
     }
 }
 
@@ -188,18 +288,30 @@ fn the_complete_case_is_complete_and_its_truth_varies() {
     let loaded = check_case(&root().join("scenarios/mark-at-four-months"));
     let case = loaded.case.as_ref().unwrap();
     let s = Stats::of(case);
-    assert!(s.scenes >= 15 && s.findings >= 20 && s.hypotheses >= 3, "{s:?}");
-    assert!(s.checkpoints >= 3 && s.decisions >= 5 && s.agencies >= 4, "{s:?}");
+    assert!(
+        s.scenes >= 15 && s.findings >= 20 && s.hypotheses >= 3,
+        "{s:?}"
+    );
+    assert!(
+        s.checkpoints >= 3 && s.decisions >= 5 && s.agencies >= 4,
+        "{s:?}"
+    );
     assert!(case.findings.values().all(|f| !f.source.trim().is_empty()));
     let compiled = Compiled::new(case).unwrap();
     let mut seen = vec![0; compiled.hypotheses.len()];
     for seed in 0..300 {
         seen[second_look::engine::playthrough::draw_truth(&compiled, seed, None)] += 1;
     }
-    assert!(seen.iter().all(|&n| n > 0), "every hypothesis is the truth for some seed: {seen:?}");
+    assert!(
+        seen.iter().all(|&n| n > 0),
+        "every hypothesis is the truth for some seed: {seen:?}"
+    );
     let exploration = explore(&compiled, 2_000_000);
     assert!(exploration.complete);
-    assert!(exploration.scenes_reached.iter().all(|r| *r), "every scene reachable");
+    assert!(
+        exploration.scenes_reached.iter().all(|r| *r),
+        "every scene reachable"
+    );
     assert!(exploration.stuck_scenes.is_empty());
     let checkpoints_before_decision = random_playthroughs(&compiled, 200, 3, None);
     assert_eq!(checkpoints_before_decision.stuck, 0);
@@ -211,7 +323,11 @@ fn judgement(case: &Compiled, checkpoint: &str) -> Event {
     let share = 1.0 / case.hypotheses.len() as f64;
     let mut probabilities = OrderedMap::new();
     for (i, h) in case.hypotheses.iter().enumerate() {
-        let p = if i == 0 { 1.0 - share * (case.hypotheses.len() - 1) as f64 } else { share };
+        let p = if i == 0 {
+            1.0 - share * (case.hypotheses.len() - 1) as f64
+        } else {
+            share
+        };
         probabilities.insert(h.clone(), p);
     }
     Event::Judgement(Judgement {
@@ -225,13 +341,17 @@ fn judgement(case: &Compiled, checkpoint: &str) -> Event {
     })
 }
 
-fn minimal_log(case: &Compiled, seed: u64) -> Playthrough<'_> {
-    let mut p = Playthrough::new(case, seed, None).unwrap();
+fn minimal_log(case: &Arc<Compiled>, seed: u64) -> Playthrough {
+    let mut p = Playthrough::new(case.clone(), seed, None).unwrap();
     p.apply(Event::Action("ask-school".into())).unwrap();
     p.apply(Event::Action("ask-gp".into())).unwrap();
     p.apply(Event::Action("judge".into())).unwrap();
     p.apply(judgement(case, "check")).unwrap();
-    p.apply(Event::Decision(DecisionMade { decision: "early-help".into(), rationale: "r".into() })).unwrap();
+    p.apply(Event::Decision(DecisionMade {
+        decision: "early-help".into(),
+        rationale: "r".into(),
+    }))
+    .unwrap();
     p
 }
 
@@ -240,7 +360,7 @@ fn the_same_seed_and_actions_give_the_same_findings() {
     let case = compile(&minimal_text());
     for seed in 0..50 {
         let a = minimal_log(&case, seed);
-        let b = Playthrough::replay(&case, &a.log).unwrap();
+        let b = Playthrough::replay(case.clone(), &a.log).unwrap();
         assert_eq!(a.revealed, b.revealed);
         assert_eq!(a.truth, b.truth);
         assert_eq!(a.stage(), Stage::Finished);
@@ -248,7 +368,8 @@ fn the_same_seed_and_actions_give_the_same_findings() {
         assert_eq!(reread, a.log, "a log survives writing and reading");
     }
     // Different seeds draw different worlds.
-    let truths: std::collections::HashSet<usize> = (0..50).map(|s| minimal_log(&case, s).truth).collect();
+    let truths: std::collections::HashSet<usize> =
+        (0..50).map(|s| minimal_log(&case, s).truth).collect();
     assert_eq!(truths.len(), 2);
 }
 
@@ -258,44 +379,75 @@ fn a_log_replays_onto_an_edited_case_or_names_the_step_that_broke() {
     let log = minimal_log(&case, 11).log;
     // Text edits, a new scene and a new finding leave every step valid.
     let edited = minimal_text()
-        .replace("You read the referral.", "You read the referral again, slowly.")
-        .replace(r#""check": Checkpoint"#, r#""extra": Checkpoint(prompt: "Another?", next: "decide"), "check": Checkpoint"#)
-        .replace(r#"(id: "judge","#, r#"(id: "extra-go", label: "Pause", hours: 0, goto: "extra"), (id: "judge","#);
+        .replace(
+            "You read the referral.",
+            "You read the referral again, slowly.",
+        )
+        .replace(
+            r#""check": Checkpoint"#,
+            r#""extra": Checkpoint(prompt: "Another?", next: "decide"), "check": Checkpoint"#,
+        )
+        .replace(
+            r#"(id: "judge","#,
+            r#"(id: "extra-go", label: "Pause", hours: 0, goto: "extra"), (id: "judge","#,
+        );
     let edited_case = compile(&edited);
     assert_ne!(edited_case.version, case.version);
-    let p = Playthrough::replay(&edited_case, &log).expect("still applies");
+    let p = Playthrough::replay(edited_case.clone(), &log).expect("still applies");
     assert!(p.case_changed_since(&log));
     // A renamed action breaks at its step, and says so.
     let renamed = compile(&minimal_text().replace(r#"id: "ask-gp""#, r#"id: "ask-the-gp""#));
-    let err = Playthrough::replay(&renamed, &log).unwrap_err();
+    let err = Playthrough::replay(renamed, &log).unwrap_err();
     assert_eq!(err.step, 2);
     assert!(err.reason.contains("no action \"ask-gp\""), "{err}");
     // A new hypothesis makes the old judgement incomplete.
     let more = minimal_text()
-        .replace("prior: 0.7)", "prior: 0.6), \"other\": (label: \"Other\", prior: 0.1)")
-        .replace(r#""coping": Rarely }"#, r#""coping": Rarely, "other": Rarely }"#)
+        .replace(
+            "prior: 0.7)",
+            "prior: 0.6), \"other\": (label: \"Other\", prior: 0.1)",
+        )
+        .replace(
+            r#""coping": Rarely }"#,
+            r#""coping": Rarely, "other": Rarely }"#,
+        )
         .replace(r#""coping": 0.15 }"#, r#""coping": 0.15, "other": 0.1 }"#)
         .replace(r#""coping": 0 }"#, r#""coping": 0, "other": 0 }"#)
         .replace(r#""coping": 5 }"#, r#""coping": 5, "other": 5 }"#)
-        .replace(r#""coping": "The family coped." }"#, r#""coping": "The family coped.", "other": "x" }"#)
-        .replace(r#""coping": "The family found it useful." }"#, r#""coping": "The family found it useful.", "other": "x" }"#);
-    let err = Playthrough::replay(&compile(&more), &log).unwrap_err();
+        .replace(
+            r#""coping": "The family coped." }"#,
+            r#""coping": "The family coped.", "other": "x" }"#,
+        )
+        .replace(
+            r#""coping": "The family found it useful." }"#,
+            r#""coping": "The family found it useful.", "other": "x" }"#,
+        );
+    let err = Playthrough::replay(compile(&more), &log).unwrap_err();
     assert_eq!(err.step, 4);
     assert!(err.reason.contains("no probability for \"other\""), "{err}");
     // A log of another case is refused at its header.
     let mut other = log.clone();
     other.case = "something-else".into();
-    assert_eq!(Playthrough::replay(&case, &other).unwrap_err().step, 0);
+    assert_eq!(
+        Playthrough::replay(case.clone(), &other).unwrap_err().step,
+        0
+    );
 }
 
 #[test]
 fn out_of_time_moves_to_the_decision() {
     let text = minimal_text().replace("hours_available: 4", "hours_available: 1");
     let case = compile(&text);
-    let mut p = Playthrough::new(&case, 1, None).unwrap();
+    let mut p = Playthrough::new(case.clone(), 1, None).unwrap();
     p.apply(Event::Action("ask-school".into())).unwrap();
-    assert_eq!(p.stage(), Stage::Scene, "the zero-hour action is still on offer");
-    assert!(p.apply(Event::Action("ask-gp".into())).is_err(), "no time left for the GP");
+    assert_eq!(
+        p.stage(),
+        Stage::Scene,
+        "the zero-hour action is still on offer"
+    );
+    assert!(
+        p.apply(Event::Action("ask-gp".into())).is_err(),
+        "no time left for the GP"
+    );
     p.apply(Event::Action("judge".into())).unwrap();
     assert_eq!(p.stage(), Stage::Checkpoint);
 }
@@ -310,7 +462,8 @@ fn random_logs_replay_and_the_explorer_is_deterministic() {
     assert_eq!(a.runs, 100);
     assert_eq!(a.stuck, 0);
     for log in &logs {
-        let p = Playthrough::replay(&case, log).expect("a random playthrough is a valid log");
+        let p =
+            Playthrough::replay(case.clone(), log).expect("a random playthrough is a valid log");
         assert_eq!(p.stage(), Stage::Finished);
     }
     let e = explore(&case, 10_000);
@@ -334,20 +487,36 @@ fn the_terminal_player_plays_a_whole_case_and_saves_it() {
     // actions 1 (school) then the gp (now 1) then judge (now 1); probabilities that do not add up,
     // then ones that do; leading; confidence; reasons; change; feeling; decision; rationale; reflections.
     let script = "9\nf\n1\n1\n1\n50\n40\n60\n40\n\n70\nworried\nschool says fine\n\n2\nearly help\ngut\n\nthe school\n";
-    let mut term = Terminal { input: Cursor::new(script.as_bytes().to_vec()), out: Vec::new() };
+    let mut term = Terminal {
+        input: Cursor::new(script.as_bytes().to_vec()),
+        out: Vec::new(),
+    };
     assert_eq!(play(&args, &mut term), 0);
     let out = String::from_utf8(term.out).unwrap();
     assert!(out.contains("not a diagnostic or decision tool"), "{out}");
-    assert!(out.contains("Type a number from 1 to 3"), "bad input is re-asked");
+    assert!(
+        out.contains("Type a number from 1 to 3"),
+        "bad input is re-asked"
+    );
     assert!(out.contains("add up to 90, not 100"), "{out}");
-    assert!(out.contains("═══ What happened ═══") && out.contains("═══ Debrief ═══"), "{out}");
-    let logs: Vec<PathBuf> = std::fs::read_dir(data.path().join("logs")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(
+        out.contains("═══ What happened ═══") && out.contains("═══ Debrief ═══"),
+        "{out}"
+    );
+    let logs: Vec<PathBuf> = std::fs::read_dir(data.path().join("logs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(logs.len(), 1);
     let log = Log::read(&logs[0]).unwrap();
     assert_eq!(log.seed, 5);
-    assert_eq!(log.events.len(), 3 + 1 + 1 + 2, "three actions, a judgement, a decision, two reflections");
+    assert_eq!(
+        log.events.len(),
+        3 + 1 + 1 + 2,
+        "three actions, a judgement, a decision, two reflections"
+    );
     let compiled = compile(&minimal_text());
-    let p = Playthrough::replay(&compiled, &log).unwrap();
+    let p = Playthrough::replay(compiled, &log).unwrap();
     assert_eq!(p.stage(), Stage::Finished);
 }
 
@@ -355,18 +524,44 @@ fn the_terminal_player_plays_a_whole_case_and_saves_it() {
 fn the_terminal_player_saves_when_input_ends_and_resumes() {
     let data = tempfile::tempdir().unwrap();
     let case = root().join("tests/cases/minimal.ron").display().to_string();
-    let args = PlayArgs { case: Some(case.clone()), seed: Some(8), data_dir: Some(data.path().into()), ..Default::default() };
-    let mut term = Terminal { input: Cursor::new(b"1\n".to_vec()), out: Vec::new() };
+    let args = PlayArgs {
+        case: Some(case.clone()),
+        seed: Some(8),
+        data_dir: Some(data.path().into()),
+        ..Default::default()
+    };
+    let mut term = Terminal {
+        input: Cursor::new(b"1\n".to_vec()),
+        out: Vec::new(),
+    };
     assert_eq!(play(&args, &mut term), 0);
     let out = String::from_utf8(term.out).unwrap();
     assert!(out.contains("--resume"), "{out}");
-    let log_path = std::fs::read_dir(data.path().join("logs")).unwrap().next().unwrap().unwrap().path();
+    let log_path = std::fs::read_dir(data.path().join("logs"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     assert_eq!(Log::read(&log_path).unwrap().events.len(), 1);
-    let resume = PlayArgs { case: Some(case), resume: Some(log_path.clone()), ..Default::default() };
-    let mut term = Terminal { input: Cursor::new(b"2\n50\n50\n\n50\nr\nc\nf\n1\nwhy\n".to_vec()), out: Vec::new() };
+    let resume = PlayArgs {
+        case: Some(case),
+        resume: Some(log_path.clone()),
+        ..Default::default()
+    };
+    let mut term = Terminal {
+        input: Cursor::new(b"2\n50\n50\n\n50\nr\nc\nf\n1\nwhy\n".to_vec()),
+        out: Vec::new(),
+    };
     assert_eq!(play(&resume, &mut term), 0);
     let log = Log::read(&log_path).unwrap();
-    assert!(matches!(log.events.last(), Some(Event::Decision(_)) | Some(Event::Reflection(_))), "{log:?}");
+    assert!(
+        matches!(
+            log.events.last(),
+            Some(Event::Decision(_)) | Some(Event::Reflection(_))
+        ),
+        "{log:?}"
+    );
 }
 
 // ---------------------------------------------------------------- the command line
@@ -379,9 +574,20 @@ fn bin() -> Command {
 
 #[test]
 fn check_exit_codes_and_json() {
-    let ok = bin().args(["check", "tests/cases/minimal.ron"]).output().unwrap();
+    let ok = bin()
+        .args(["check", "tests/cases/minimal.ron"])
+        .output()
+        .unwrap();
     assert_eq!(ok.status.code(), Some(0));
-    let bad = bin().args(["check", "tests/diagnostics/SL0012-wrong.ron", "--format", "json"]).output().unwrap();
+    let bad = bin()
+        .args([
+            "check",
+            "tests/diagnostics/SL0012-wrong.ron",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
     let first = &json[0];
@@ -399,20 +605,55 @@ fn explore_gives_byte_identical_output_and_saves_logs() {
     let dir = tempfile::tempdir().unwrap();
     let run = || {
         bin()
-            .args(["explore", "tests/cases/minimal.ron", "--random", "50", "--seed", "4", "--format", "json", "--save-logs"])
+            .args([
+                "explore",
+                "tests/cases/minimal.ron",
+                "--random",
+                "50",
+                "--seed",
+                "4",
+                "--format",
+                "json",
+                "--save-logs",
+            ])
             .arg(dir.path())
             .output()
             .unwrap()
     };
     let (a, b) = (run(), run());
-    assert_eq!(a.status.code(), Some(0), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(
+        a.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
     assert_eq!(a.stdout, b.stdout);
     let json: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
     assert_eq!(json["random"]["runs"], 50);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 50);
-    let one = std::fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
-    let replay = bin().args(["play", "--text", "--case", "tests/cases/minimal.ron", "--replay"]).arg(&one).output().unwrap();
-    assert_eq!(replay.status.code(), Some(0), "{}", String::from_utf8_lossy(&replay.stdout));
+    let one = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let replay = bin()
+        .args([
+            "play",
+            "--text",
+            "--case",
+            "tests/cases/minimal.ron",
+            "--replay",
+        ])
+        .arg(&one)
+        .output()
+        .unwrap();
+    assert_eq!(
+        replay.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&replay.stdout)
+    );
     assert!(String::from_utf8_lossy(&replay.stdout).contains("Debrief"));
 }
 
@@ -464,7 +705,7 @@ proptest! {
         picks in proptest::collection::vec(0usize..8, 0..40)
     ) {
         let case = compile(&minimal_text());
-        let mut p = Playthrough::new(&case, seed, None).unwrap();
+        let mut p = Playthrough::new(case.clone(), seed, None).unwrap();
         for pick in picks {
             let event = match pick {
                 0 => Event::Action("ask-school".into()),
@@ -478,8 +719,27 @@ proptest! {
             };
             let _ = p.apply(event);
         }
-        let again = Playthrough::replay(&case, &p.log).unwrap();
+        let again = Playthrough::replay(case.clone(), &p.log).unwrap();
         prop_assert_eq!(again.state, p.state);
         prop_assert_eq!(again.revealed, p.revealed);
+    }
+}
+
+proptest! {
+    #[test]
+    fn a_spread_always_adds_up_to_100(
+        start in proptest::collection::vec(0u32..=100, 2..6),
+        moves in proptest::collection::vec((0usize..6, 0u32..=150), 1..20)
+    ) {
+        let mut v = second_look::judgement::spread::from_probabilities(
+            &start.iter().map(|&x| f64::from(x) / 100.0).collect::<Vec<_>>(),
+        );
+        prop_assert_eq!(v.iter().sum::<u32>(), 100);
+        for (i, new) in moves {
+            let i = i % v.len();
+            second_look::judgement::spread::rebalance(&mut v, i, new);
+            prop_assert_eq!(v.iter().sum::<u32>(), 100);
+            prop_assert_eq!(v[i], new.min(100));
+        }
     }
 }

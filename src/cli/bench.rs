@@ -14,7 +14,9 @@ use crate::scenario::check_text;
 pub fn run(scenarios: Option<&Path>) -> u8 {
     let dir = scenarios_dir(scenarios);
     if cfg!(debug_assertions) {
-        println!("note: this is a debug build; run `cargo run --release -- bench` for real figures\n");
+        println!(
+            "note: this is a debug build; run `cargo run --release -- bench` for real figures\n"
+        );
     }
     let cases = match shipped_cases(&dir) {
         Ok(c) => c,
@@ -26,7 +28,11 @@ pub fn run(scenarios: Option<&Path>) -> u8 {
     let per_check = time_per(20, || {
         black_box(shipped_cases(&dir).map(|c| c.len()).unwrap_or(0));
     });
-    println!("check all shipped cases ({} cases):        {:>10.2} ms", cases.len(), ms(per_check));
+    println!(
+        "check all shipped cases ({} cases):        {:>10.2} ms",
+        cases.len(),
+        ms(per_check)
+    );
 
     let big = generated_case(10_000);
     let loaded = check_text("generated.ron", &big);
@@ -34,7 +40,10 @@ pub fn run(scenarios: Option<&Path>) -> u8 {
     let per_big = time_per(5, || {
         black_box(check_text("generated.ron", &big).diagnostics.len());
     });
-    println!("check a generated 10,000-scene case:      {:>10.2} ms  (target < 150 ms; {errors} errors)", ms(per_big));
+    println!(
+        "check a generated 10,000-scene case:      {:>10.2} ms  (target < 150 ms; {errors} errors)",
+        ms(per_big)
+    );
 
     let Some(complete) = largest_playable(&cases) else {
         eprintln!("error: no playable case to time");
@@ -49,14 +58,24 @@ pub fn run(scenarios: Option<&Path>) -> u8 {
         complete.case.id, rate, summary.stuck
     );
 
-    let observed: Vec<(usize, bool)> = (0..complete.findings.len().min(10)).map(|f| (f, f % 2 == 0)).collect();
+    let observed: Vec<(usize, bool)> = (0..complete.findings.len().min(10))
+        .map(|f| (f, f % 2 == 0))
+        .collect();
     let n = 200_000;
     let start = Instant::now();
     for _ in 0..n {
-        black_box(posterior(&complete, black_box(&complete.priors), black_box(&observed)));
+        black_box(posterior(
+            &complete,
+            black_box(&complete.priors),
+            black_box(&observed),
+        ));
     }
     let rate = n as f64 / start.elapsed().as_secs_f64();
-    println!("posterior updates ({} findings each):     {:>10.0} /s", observed.len(), rate);
+    println!(
+        "posterior updates ({} findings each):     {:>10.0} /s",
+        observed.len(),
+        rate
+    );
     EXIT_OK
 }
 
@@ -99,9 +118,15 @@ pub fn generated_case(scenes: usize) -> String {
     }
     s.push_str("  },\n  scenes: {\n");
     for i in 0..scenes - 1 {
-        let next = if i + 1 == scenes - 1 { "decide".to_string() } else { format!("s{}", i + 1) };
+        let next = if i + 1 == scenes - 1 {
+            "decide".to_string()
+        } else {
+            format!("s{}", i + 1)
+        };
         if i % 10 == 9 {
-            s.push_str(&format!("    \"s{i}\": Checkpoint(prompt: \"Judge.\", next: \"{next}\"),\n"));
+            s.push_str(&format!(
+                "    \"s{i}\": Checkpoint(prompt: \"Judge.\", next: \"{next}\"),\n"
+            ));
         } else {
             s.push_str(&format!(
                 "    \"s{i}\": Scene(text: \"Scene {i}.\", actions: [\n      (id: \"look{i}\", label: \"Look\", hours: 1, looks_for: [\"f{}\"], goto: \"{next}\"),\n      (id: \"go{i}\", label: \"Go on\", hours: 0.5, goto: \"{next}\"),\n    ]),\n",

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, scenarios_dir};
+use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, count, scenarios_dir};
 use crate::scenario::{Diagnostic, LoadedCase, Stats, check_case, discover};
 
 /// The JSON form of one case's result.
@@ -17,7 +17,11 @@ struct CaseReport<'a> {
 }
 
 pub fn run(paths: &[PathBuf], json: bool) -> u8 {
-    let paths = if paths.is_empty() { vec![scenarios_dir(None)] } else { paths.to_vec() };
+    let paths = if paths.is_empty() {
+        vec![scenarios_dir(None)]
+    } else {
+        paths.to_vec()
+    };
     let mut roots = Vec::new();
     for path in &paths {
         match discover(path) {
@@ -29,7 +33,10 @@ pub fn run(paths: &[PathBuf], json: bool) -> u8 {
         }
     }
     if roots.is_empty() {
-        eprintln!("error: no cases (.ron files) under {}", display_list(&paths));
+        eprintln!(
+            "error: no cases (.ron files) under {}",
+            display_list(&paths)
+        );
         return EXIT_USAGE;
     }
     let cases: Vec<LoadedCase> = roots.iter().map(|r| check_case(r)).collect();
@@ -38,11 +45,19 @@ pub fn run(paths: &[PathBuf], json: bool) -> u8 {
     } else {
         print_human(&cases);
     }
-    if cases.iter().any(LoadedCase::has_errors) { EXIT_ERRORS } else { EXIT_OK }
+    if cases.iter().any(LoadedCase::has_errors) {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    }
 }
 
 fn display_list(paths: &[PathBuf]) -> String {
-    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn print_json(cases: &[LoadedCase]) {
@@ -55,7 +70,10 @@ fn print_json(cases: &[LoadedCase]) {
             stats: c.case.as_ref().map(Stats::of).unwrap_or_default(),
         })
         .collect();
-    println!("{}", serde_json::to_string_pretty(&reports).unwrap_or_else(|_| "[]".into()));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&reports).unwrap_or_else(|_| "[]".into())
+    );
 }
 
 fn print_human(cases: &[LoadedCase]) {
@@ -71,17 +89,27 @@ fn print_human(cases: &[LoadedCase]) {
         warnings += w;
         let verdict = if e > 0 { "FAIL" } else { "ok  " };
         let stats = c.case.as_ref().map(Stats::of).unwrap_or_default();
+        let counts = [
+            count(stats.scenes, "scene", "scenes"),
+            count(stats.actions, "action", "actions"),
+            count(stats.findings, "finding", "findings"),
+            count(stats.hypotheses, "hypothesis", "hypotheses"),
+            count(stats.agencies, "agency", "agencies"),
+            count(stats.checkpoints, "checkpoint", "checkpoints"),
+            count(stats.decisions, "decision", "decisions"),
+        ];
         println!(
-            "{verdict} {} — {} scenes, {} actions, {} findings, {} hypotheses, {} agencies, {} checkpoints, {} decisions; {e} errors, {w} warnings",
+            "{verdict} {} — {}; {}, {}",
             c.root.display(),
-            stats.scenes,
-            stats.actions,
-            stats.findings,
-            stats.hypotheses,
-            stats.agencies,
-            stats.checkpoints,
-            stats.decisions,
+            counts.join(", "),
+            count(e, "error", "errors"),
+            count(w, "warning", "warnings")
         );
     }
-    println!("{} cases checked: {errors} errors, {warnings} warnings", cases.len());
+    println!(
+        "{} checked: {}, {}",
+        count(cases.len(), "case", "cases"),
+        count(errors, "error", "errors"),
+        count(warnings, "warning", "warnings")
+    );
 }

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 
-use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, OutputFormat, find_case, hours, playable, scenarios_dir};
+use super::{
+    EXIT_ERRORS, EXIT_OK, EXIT_USAGE, OutputFormat, find_case, hours, playable, scenarios_dir,
+};
 use crate::engine::Compiled;
 use crate::engine::explore::{Exploration, RandomSummary, explore, random_playthroughs};
 
@@ -104,7 +106,10 @@ pub fn run(args: &ExploreArgs) -> u8 {
         random,
     };
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ),
         OutputFormat::Human => print_human(&report),
     }
     EXIT_OK
@@ -113,7 +118,8 @@ pub fn run(args: &ExploreArgs) -> u8 {
 fn run_random(case: &Compiled, n: u64, args: &ExploreArgs) -> Result<Random, String> {
     let summary = match &args.save_logs {
         Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             let mut failure = None;
             let mut save = |i: u64, log: crate::engine::Log| {
                 let path = dir.join(format!("{}-{i:06}.ron", case.case.id));
@@ -145,9 +151,16 @@ fn random_report(case: &Compiled, s: &RandomSummary, seed: u64) -> Random {
         truth: named(case.hypotheses.iter().cloned(), &s.truth_counts),
         scene_hits: named(case.scenes.iter().map(|x| x.id.clone()), &s.scene_hits),
         action_hits: named(case.actions.iter().map(|x| x.id.clone()), &s.action_hits),
-        decision_hits: named(case.decisions.iter().map(|x| x.id.clone()), &s.decision_hits),
+        decision_hits: named(
+            case.decisions.iter().map(|x| x.id.clone()),
+            &s.decision_hits,
+        ),
         min_hours: to_hours(s.min_minutes),
-        mean_hours: if finished > 0 { round2(s.total_minutes as f64 / finished as f64 / 60.0) } else { 0.0 },
+        mean_hours: if finished > 0 {
+            round2(s.total_minutes as f64 / finished as f64 / 60.0)
+        } else {
+            0.0
+        },
         max_hours: to_hours(s.max_minutes),
     }
 }
@@ -162,7 +175,10 @@ fn round2(x: f64) -> f64 {
 
 fn exhaustive(case: &Compiled, e: &Exploration) -> Exhaustive {
     let pick = |flags: &[bool], want: bool, ids: &mut dyn Iterator<Item = String>| -> Vec<String> {
-        ids.zip(flags).filter(|(_, f)| **f == want).map(|(id, _)| id).collect()
+        ids.zip(flags)
+            .filter(|(_, f)| **f == want)
+            .map(|(id, _)| id)
+            .collect()
     };
     let scene_ids = || case.scenes.iter().map(|s| s.id.clone());
     Exhaustive {
@@ -173,48 +189,104 @@ fn exhaustive(case: &Compiled, e: &Exploration) -> Exhaustive {
         scenes_never_reached: pick(&e.scenes_reached, false, &mut scene_ids()),
         actions_taken: e.actions_taken.iter().filter(|x| **x).count(),
         actions_total: case.actions.len(),
-        actions_never_taken: pick(&e.actions_taken, false, &mut case.actions.iter().map(|a| a.id.clone())),
+        actions_never_taken: pick(
+            &e.actions_taken,
+            false,
+            &mut case.actions.iter().map(|a| a.id.clone()),
+        ),
         endings: pick(&e.endings_reached, true, &mut scene_ids()),
-        decisions: pick(&e.decisions_reachable, true, &mut case.decisions.iter().map(|d| d.id.clone())),
-        decisions_never_reachable: pick(&e.decisions_reachable, false, &mut case.decisions.iter().map(|d| d.id.clone())),
+        decisions: pick(
+            &e.decisions_reachable,
+            true,
+            &mut case.decisions.iter().map(|d| d.id.clone()),
+        ),
+        decisions_never_reachable: pick(
+            &e.decisions_reachable,
+            false,
+            &mut case.decisions.iter().map(|d| d.id.clone()),
+        ),
         shortest_hours: e.shortest_minutes.map(to_hours),
         longest_hours: e.longest_minutes.map(to_hours),
-        stuck_scenes: e.stuck_scenes.iter().map(|&s| case.scenes[s].id.clone()).collect(),
+        stuck_scenes: e
+            .stuck_scenes
+            .iter()
+            .map(|&s| case.scenes[s].id.clone())
+            .collect(),
     }
 }
 
 fn list(items: &[String]) -> String {
-    if items.is_empty() { "none".into() } else { items.join(", ") }
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
 }
 
 fn print_human(r: &Report) {
     let e = &r.exhaustive;
     println!("Case \"{}\" ({})", r.case, r.file);
     println!("Every path (states deduplicated, within the time available):");
-    let note = if e.complete { "all explored" } else { "stopped at --max-states; figures are lower bounds" };
+    let note = if e.complete {
+        "all explored"
+    } else {
+        "stopped at --max-states; figures are lower bounds"
+    };
     println!("  states explored:      {} ({note})", e.states);
-    println!("  scenes reached:       {}/{}; never: {}", e.scenes_reached, e.scenes_total, list(&e.scenes_never_reached));
-    println!("  actions taken:        {}/{}; never: {}", e.actions_taken, e.actions_total, list(&e.actions_never_taken));
+    println!(
+        "  scenes reached:       {}/{}; never: {}",
+        e.scenes_reached,
+        e.scenes_total,
+        list(&e.scenes_never_reached)
+    );
+    println!(
+        "  actions taken:        {}/{}; never: {}",
+        e.actions_taken,
+        e.actions_total,
+        list(&e.actions_never_taken)
+    );
     println!("  decision points:      {}", list(&e.endings));
-    println!("  decisions reachable:  {}; never: {}", list(&e.decisions), list(&e.decisions_never_reachable));
+    println!(
+        "  decisions reachable:  {}; never: {}",
+        list(&e.decisions),
+        list(&e.decisions_never_reachable)
+    );
     let h = |x: Option<f64>| x.map_or("-".into(), |v| hours((v * 60.0).round() as u32));
-    println!("  time to a decision:   shortest {}, longest {}", h(e.shortest_hours), h(e.longest_hours));
-    println!("  stuck (nothing to do, nowhere to go): {}", list(&e.stuck_scenes));
+    println!(
+        "  time to a decision:   shortest {}, longest {}",
+        h(e.shortest_hours),
+        h(e.longest_hours)
+    );
+    println!(
+        "  stuck (nothing to do, nowhere to go): {}",
+        list(&e.stuck_scenes)
+    );
     if let Some(rand) = &r.random {
         println!();
-        println!("{} random playthroughs from seed {} ({} stuck):", rand.runs, rand.seed, rand.stuck);
+        println!(
+            "{} random playthroughs from seed {} ({} stuck):",
+            rand.runs, rand.seed, rand.stuck
+        );
         let runs = rand.runs.max(1) as f64;
         let table = |title: &str, rows: &[(String, u64)]| {
             println!("  {title}:");
             let width = rows.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
             for (id, n) in rows {
-                println!("    {id:<width$}  {n:>8}  {:>5.1}%", *n as f64 * 100.0 / runs);
+                println!(
+                    "    {id:<width$}  {n:>8}  {:>5.1}%",
+                    *n as f64 * 100.0 / runs
+                );
             }
         };
         table("truth drawn", &rand.truth);
         table("playthroughs reaching each scene", &rand.scene_hits);
         table("decisions taken", &rand.decision_hits);
         let h = |x: f64| hours((x * 60.0).round() as u32);
-        println!("  time used: min {}, mean {}, max {}", h(rand.min_hours), h(rand.mean_hours), h(rand.max_hours));
+        println!(
+            "  time used: min {}, mean {}, max {}",
+            h(rand.min_hours),
+            h(rand.mean_hours),
+            h(rand.max_hours)
+        );
     }
 }

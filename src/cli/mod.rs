@@ -32,7 +32,11 @@ pub fn scenarios_dir(given: Option<&Path>) -> PathBuf {
         return dir.to_path_buf();
     }
     let here = PathBuf::from("scenarios");
-    if here.is_dir() { here } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios") }
+    if here.is_dir() {
+        here
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+    }
 }
 
 /// Where the trainee's saved playthroughs go: `--data-dir`, else the platform's data folder.
@@ -58,17 +62,29 @@ pub fn find_case(name: &str, dir: &Path) -> Result<LoadedCase, String> {
         return Ok(check_case(path));
     }
     let cases = shipped_cases(dir)?;
-    let ids: Vec<String> = cases.iter().filter_map(|c| c.case.as_ref().map(|c| c.id.clone())).collect();
+    let ids: Vec<String> = cases
+        .iter()
+        .filter_map(|c| c.case.as_ref().map(|c| c.id.clone()))
+        .collect();
     cases
         .into_iter()
         .find(|c| c.case.as_ref().is_some_and(|c| c.id == name))
-        .ok_or_else(|| format!("no case \"{name}\" in {} (cases: {})", dir.display(), ids.join(", ")))
+        .ok_or_else(|| {
+            format!(
+                "no case \"{name}\" in {} (cases: {})",
+                dir.display(),
+                ids.join(", ")
+            )
+        })
 }
 
 /// Compiles a checked case, or explains (with every error) why it cannot be played.
 pub fn playable(loaded: &LoadedCase) -> Result<Compiled, String> {
     if loaded.has_errors() {
-        let mut msg = format!("{} has errors and cannot be played:\n", loaded.root.display());
+        let mut msg = format!(
+            "{} has errors and cannot be played:\n",
+            loaded.root.display()
+        );
         for d in loaded.diagnostics.iter().filter(|d| d.is_error()) {
             msg.push_str(&d.render(loaded.source_of(&d.file)));
         }
@@ -87,7 +103,9 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
         }
         let mut line = String::new();
         for word in para.split_whitespace() {
-            if !line.is_empty() && indent.len() + line.chars().count() + 1 + word.chars().count() > width {
+            if !line.is_empty()
+                && indent.len() + line.chars().count() + 1 + word.chars().count() > width
+            {
                 out.push_str(indent);
                 out.push_str(&line);
                 out.push('\n');
@@ -102,6 +120,11 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
         out.push_str(&line);
     }
     out
+}
+
+/// "1 case", "2 cases".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Hours as a person says them: "3 h", "1.5 h", "45 min".
@@ -123,7 +146,12 @@ pub fn timestamp() -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).

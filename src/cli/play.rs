@@ -6,9 +6,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{EXIT_ERRORS, EXIT_OK, EXIT_USAGE, data_dir, find_case, hours, playable, scenarios_dir, shipped_cases, timestamp, wrap};
-use crate::engine::compiled::SceneKind;
-use crate::engine::{Compiled, DecisionMade, Event, Judgement, Log, Playthrough, Reflection, Stage};
+use super::{
+    EXIT_ERRORS, EXIT_OK, EXIT_USAGE, data_dir, find_case, hours, playable, scenarios_dir,
+    shipped_cases, timestamp, wrap,
+};
+use crate::engine::{
+    Compiled, DecisionMade, Event, Judgement, Log, Playthrough, Reflection, Stage,
+};
 use crate::judgement::debrief::debrief;
 use crate::scenario::{FindingKind, OrderedMap};
 
@@ -55,7 +59,10 @@ pub struct PlayArgs {
 
 pub fn run(args: &PlayArgs) -> u8 {
     let stdin = std::io::stdin();
-    let mut term = Terminal { input: stdin.lock(), out: std::io::stdout() };
+    let mut term = Terminal {
+        input: stdin.lock(),
+        out: std::io::stdout(),
+    };
     play(args, &mut term)
 }
 
@@ -113,20 +120,41 @@ pub fn play<R: BufRead, W: Write>(args: &PlayArgs, term: &mut Terminal<R, W>) ->
         }
     };
     let seed = args.seed.unwrap_or_else(|| rand::random::<u32>() as u64);
-    let mut p = match Playthrough::new(&case, seed, args.variant.as_deref()) {
+    let case = std::sync::Arc::new(case);
+    let mut p = match Playthrough::new(case.clone(), seed, args.variant.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             term.say(&format!("error: {e}"));
             return EXIT_USAGE;
         }
     };
-    let save = data_dir(args.data_dir.as_deref()).join("logs").join(format!("{}-{seed}-{}.ron", case.case.id, timestamp()));
+    let save = data_dir(args.data_dir.as_deref())
+        .join("logs")
+        .join(format!("{}-{seed}-{}.ron", case.case.id, timestamp()));
     briefing(&case, seed, term);
     interactive(&mut p, &save, term)
 }
 
-fn choose_case<R: BufRead, W: Write>(dir: &Path, term: &mut Terminal<R, W>) -> Result<Option<crate::scenario::LoadedCase>, String> {
-    let cases: Vec<_> = shipped_cases(dir)?.into_iter().filter(|c| !c.has_errors() && c.case.is_some()).collect();
+fn choose_case<R: BufRead, W: Write>(
+    dir: &Path,
+    term: &mut Terminal<R, W>,
+) -> Result<Option<crate::scenario::LoadedCase>, String> {
+    let all = shipped_cases(dir)?;
+    let broken: Vec<String> = all
+        .iter()
+        .filter(|c| c.has_errors())
+        .map(|c| c.root.display().to_string())
+        .collect();
+    let cases: Vec<_> = all
+        .into_iter()
+        .filter(|c| !c.has_errors() && c.case.is_some())
+        .collect();
+    if !broken.is_empty() {
+        term.say(&format!(
+            "Not shown, because they have errors (see `second-look check`): {}",
+            broken.join(", ")
+        ));
+    }
     if cases.is_empty() {
         return Err(format!("no playable cases in {}", dir.display()));
     }
@@ -135,15 +163,29 @@ fn choose_case<R: BufRead, W: Write>(dir: &Path, term: &mut Terminal<R, W>) -> R
     term.say("\nCases:");
     for (i, c) in cases.iter().enumerate() {
         let case = c.case.as_ref().expect("filtered");
-        term.say(&format!("  {}. {} (about {} minutes)", i + 1, case.title, case.minutes));
+        term.say(&format!(
+            "  {}. {} (about {} minutes)",
+            i + 1,
+            case.title,
+            case.minutes
+        ));
         term.say(&wrap(&case.summary, WIDTH, "     "));
     }
     loop {
-        let Some(answer) = term.ask(&format!("Choose a case [1-{}], or q to quit: ", cases.len())) else { return Ok(None) };
+        let Some(answer) = term.ask(&format!(
+            "Choose a case [1-{}], or q to quit: ",
+            cases.len()
+        )) else {
+            return Ok(None);
+        };
         if answer.eq_ignore_ascii_case("q") {
             return Ok(None);
         }
-        if let Some(i) = answer.parse::<usize>().ok().filter(|i| (1..=cases.len()).contains(i)) {
+        if let Some(i) = answer
+            .parse::<usize>()
+            .ok()
+            .filter(|i| (1..=cases.len()).contains(i))
+        {
             return Ok(cases.into_iter().nth(i - 1));
         }
         term.say("Please type one of the numbers shown.");
@@ -160,15 +202,28 @@ fn briefing<R: BufRead, W: Write>(case: &Compiled, seed: u64, term: &mut Termina
     term.prose(&c.briefing);
     term.say("");
     let names: Vec<&str> = c.hypotheses.values().map(|h| h.label.as_str()).collect();
-    term.prose(&format!("The explanations you will weigh: {}.", names.join("; ")));
-    term.say(&format!("Time available: {}. Seed {seed} (type it in to play this same case again).", hours(case.minutes_available)));
+    term.prose(&format!(
+        "The explanations you will weigh: {}.",
+        names.join("; ")
+    ));
+    term.say(&format!(
+        "Time available: {}. Seed {seed} (type it in to play this same case again).",
+        hours(case.minutes_available)
+    ));
 }
 
-fn interactive<R: BufRead, W: Write>(p: &mut Playthrough, save: &Path, term: &mut Terminal<R, W>) -> u8 {
+fn interactive<R: BufRead, W: Write>(
+    p: &mut Playthrough,
+    save: &Path,
+    term: &mut Terminal<R, W>,
+) -> u8 {
     let mut shown_scene = None;
     loop {
         if let Err(e) = p.log.write(save) {
-            term.say(&format!("warning: could not save to {}: {e}", save.display()));
+            term.say(&format!(
+                "warning: could not save to {}: {e}",
+                save.display()
+            ));
         }
         let event = match p.stage() {
             Stage::Scene => {
@@ -186,14 +241,22 @@ fn interactive<R: BufRead, W: Write>(p: &mut Playthrough, save: &Path, term: &mu
                 return EXIT_OK;
             }
             Stage::Stuck => {
-                term.say("This scene has nothing left to do and nowhere to go; the case cannot go on.");
+                term.say(
+                    "This scene has nothing left to do and nowhere to go; the case cannot go on.",
+                );
                 term.say("(An author's mistake: `second-look check` warns about it.)");
                 return EXIT_ERRORS;
             }
         };
         let Some(event) = event else {
-            term.say(&format!("\nStopped. Your playthrough is saved at {}", save.display()));
-            term.say(&format!("Carry on with: second-look play --text --resume {}", save.display()));
+            term.say(&format!(
+                "\nStopped. Your playthrough is saved at {}",
+                save.display()
+            ));
+            term.say(&format!(
+                "Carry on with: second-look play --text --resume {}",
+                save.display()
+            ));
             return EXIT_OK;
         };
         let before = p.revealed.len();
@@ -210,13 +273,16 @@ fn show_scene<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) 
     let c = &p.case.case;
     let id = &p.case.scenes[p.state.scene].id;
     if let Some(crate::scenario::Scene::Scene(n)) = c.scenes.get(id) {
-        term.say(&format!("\n──── {} ────", n.chapter.as_deref().unwrap_or("")));
+        term.say(&format!(
+            "\n──── {} ────",
+            n.chapter.as_deref().unwrap_or("")
+        ));
         term.prose(&n.text);
     }
 }
 
 fn status_line(p: &Playthrough) -> String {
-    let case = p.case;
+    let case = &*p.case;
     format!(
         "Time: {} used of {} ({} left) · Case file: {} findings",
         hours(p.state.minutes),
@@ -226,14 +292,22 @@ fn status_line(p: &Playthrough) -> String {
     )
 }
 
-fn choose_action<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) -> Option<Event> {
-    let actions: Vec<usize> = p.state.available(p.case).collect();
+fn choose_action<R: BufRead, W: Write>(
+    p: &Playthrough,
+    term: &mut Terminal<R, W>,
+) -> Option<Event> {
+    let actions: Vec<usize> = p.state.available(&p.case).collect();
     term.say("");
     term.say(&status_line(p));
     term.say("What will you do?");
     for (i, &a) in actions.iter().enumerate() {
-        let action = action_text(p.case, a);
-        term.say(&format!("  {}. {} ({})", i + 1, action.label, hours(p.case.actions[a].minutes)));
+        let action = action_text(&p.case, a);
+        term.say(&format!(
+            "  {}. {} ({})",
+            i + 1,
+            action.label,
+            hours(p.case.actions[a].minutes)
+        ));
         if !action.detail.is_empty() {
             term.say(&wrap(&action.detail, WIDTH, "       "));
         }
@@ -249,7 +323,10 @@ fn choose_action<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W
                 Ok(i) if (1..=actions.len()).contains(&i) => {
                     return Some(Event::Action(p.case.actions[actions[i - 1]].id.clone()));
                 }
-                _ => term.say(&format!("Type a number from 1 to {}, or f, c or q.", actions.len())),
+                _ => term.say(&format!(
+                    "Type a number from 1 to {}, or f, c or q.",
+                    actions.len()
+                )),
             },
         }
     }
@@ -258,31 +335,48 @@ fn choose_action<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W
 fn action_text(case: &Compiled, a: usize) -> &crate::scenario::Action {
     let scene = &case.scenes[case.actions[a].scene].id;
     match case.case.scenes.get(scene) {
-        Some(crate::scenario::Scene::Scene(n)) => {
-            n.actions.iter().find(|x| x.id == case.actions[a].id).expect("compiled from this case")
-        }
+        Some(crate::scenario::Scene::Scene(n)) => n
+            .actions
+            .iter()
+            .find(|x| x.id == case.actions[a].id)
+            .expect("compiled from this case"),
         _ => unreachable!("actions belong to ordinary scenes"),
     }
 }
 
 fn show_result<R: BufRead, W: Write>(p: &Playthrough, before: usize, term: &mut Terminal<R, W>) {
-    let Some(Event::Action(id)) = p.log.events.last() else { return };
-    let Some(a) = p.case.action_index(id) else { return };
-    let action = action_text(p.case, a);
+    let Some(Event::Action(id)) = p.log.events.last() else {
+        return;
+    };
+    let Some(a) = p.case.action_index(id) else {
+        return;
+    };
+    let action = action_text(&p.case, a);
     if !action.result.is_empty() {
         term.say("");
         term.prose(&action.result);
     }
     for r in &p.revealed[before..] {
-        term.say(&format!("  ● NEW  {}", finding_line(p.case, r.finding, r.present)));
+        term.say(&format!(
+            "  ● NEW  {}",
+            finding_line(&p.case, r.finding, r.present)
+        ));
     }
 }
 
 fn finding_line(case: &Compiled, f: usize, present: bool) -> String {
     let id = &case.findings[f].id;
     let finding = case.case.findings.get(id).expect("compiled from this case");
-    let agency = case.case.agencies.get(&finding.agency).map_or(finding.agency.as_str(), |a| a.label.as_str());
-    let text = if present { &finding.present } else { &finding.absent };
+    let agency = case
+        .case
+        .agencies
+        .get(&finding.agency)
+        .map_or(finding.agency.as_str(), |a| a.label.as_str());
+    let text = if present {
+        &finding.present
+    } else {
+        &finding.absent
+    };
     format!("[{agency} · {}] {text}", kind_words(finding.kind))
 }
 
@@ -308,7 +402,7 @@ fn show_case_file<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, 
             .revealed
             .iter()
             .filter(|r| p.case.agencies[p.case.findings[r.finding].agency] == agency_id)
-            .map(|r| finding_line(p.case, r.finding, r.present))
+            .map(|r| finding_line(&p.case, r.finding, r.present))
             .collect();
         if !lines.is_empty() {
             term.say(&format!("  {}:", agency.label));
@@ -327,7 +421,11 @@ fn show_chronology<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R,
         .filter_map(|r| {
             let f = p.case.case.findings.get(&p.case.findings[r.finding].id)?;
             let when = f.when.as_ref()?;
-            Some((when.day, when.text.clone(), finding_line(p.case, r.finding, r.present)))
+            Some((
+                when.day,
+                when.text.clone(),
+                finding_line(&p.case, r.finding, r.present),
+            ))
         })
         .collect();
     dated.sort_by_key(|d| d.0);
@@ -350,14 +448,24 @@ fn judge<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) -> Op
     term.say("\n═══ Checkpoint ═══");
     term.prose(&prompt);
     term.say(&status_line(p));
-    let probabilities = ask_probabilities(p.case, term)?;
+    let probabilities = ask_probabilities(&p.case, term)?;
     let labels: Vec<&str> = case.hypotheses.values().map(|h| h.label.as_str()).collect();
-    let top = (0..labels.len()).fold(0, |b, i| if probabilities[i] > probabilities[b] { i } else { b });
+    let top = (0..labels.len()).fold(0, |b, i| {
+        if probabilities[i] > probabilities[b] {
+            i
+        } else {
+            b
+        }
+    });
     for (i, l) in labels.iter().enumerate() {
         term.say(&format!("  {}. {l}", i + 1));
     }
     let leading = loop {
-        let a = term.ask(&format!("Which explanation is leading for you? [1-{}, Enter = {}]: ", labels.len(), labels[top]))?;
+        let a = term.ask(&format!(
+            "Which explanation is leading for you? [1-{}, Enter = {}]: ",
+            labels.len(),
+            labels[top]
+        ))?;
         if a.is_empty() {
             break top;
         }
@@ -375,9 +483,15 @@ fn judge<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) -> Op
     };
     let reasons = term.ask("Your reasons, in a sentence or two: ")?;
     let change_mind = term.ask("What would change your mind? ")?;
-    let feeling = term.ask("How do you feel about this family right now? (optional, Enter to skip) ")?;
-    let probabilities: OrderedMap<f64> =
-        p.case.hypotheses.iter().cloned().zip(probabilities.iter().map(|x| x / 100.0)).collect();
+    let feeling =
+        term.ask("How do you feel about this family right now? (optional, Enter to skip) ")?;
+    let probabilities: OrderedMap<f64> = p
+        .case
+        .hypotheses
+        .iter()
+        .cloned()
+        .zip(probabilities.iter().map(|x| x / 100.0))
+        .collect();
     Some(Event::Judgement(Judgement {
         checkpoint: id,
         probabilities,
@@ -390,7 +504,10 @@ fn judge<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) -> Op
 }
 
 /// Asks for a percentage per hypothesis until they add up to 100.
-fn ask_probabilities<R: BufRead, W: Write>(case: &Compiled, term: &mut Terminal<R, W>) -> Option<Vec<f64>> {
+fn ask_probabilities<R: BufRead, W: Write>(
+    case: &Compiled,
+    term: &mut Terminal<R, W>,
+) -> Option<Vec<f64>> {
     term.say("Spread 100% across the explanations (whole numbers).");
     loop {
         let mut values = Vec::new();
@@ -408,7 +525,9 @@ fn ask_probabilities<R: BufRead, W: Write>(case: &Compiled, term: &mut Terminal<
         if (sum - 100.0).abs() < 0.5 {
             return Some(values);
         }
-        term.say(&format!("Those add up to {sum}, not 100. Please spread them again."));
+        term.say(&format!(
+            "Those add up to {sum}, not 100. Please spread them again."
+        ));
     }
 }
 
@@ -421,7 +540,11 @@ fn decide<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) -> O
     }
     let offered = p.offered_decisions().to_vec();
     for (i, &d) in offered.iter().enumerate() {
-        let decision = case.decisions.values().nth(d).expect("compiled from this case");
+        let decision = case
+            .decisions
+            .values()
+            .nth(d)
+            .expect("compiled from this case");
         term.say(&format!("  {}. {}", i + 1, decision.label));
         if !decision.about.is_empty() {
             term.say(&wrap(&decision.about, WIDTH, "     "));
@@ -441,7 +564,10 @@ fn decide<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) -> O
         }
         term.say("A decision needs a recorded rationale; a sentence will do.");
     };
-    Some(Event::Decision(DecisionMade { decision: p.case.decisions[chosen].id.clone(), rationale }))
+    Some(Event::Decision(DecisionMade {
+        decision: p.case.decisions[chosen].id.clone(),
+        rationale,
+    }))
 }
 
 fn show_ending<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) {
@@ -458,22 +584,50 @@ fn show_ending<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>)
     let d = debrief(p);
     let labels: Vec<&str> = case.hypotheses.values().map(|h| h.label.as_str()).collect();
     term.say("\n═══ Debrief ═══");
-    term.say(&format!("What was really happening in this playthrough: {}", labels[d.truth]));
+    term.say(&format!(
+        "What was really happening in this playthrough: {}",
+        labels[d.truth]
+    ));
     for c in &d.checkpoints {
-        term.say(&format!("\nAt \"{}\" (knowing {} findings):", c.checkpoint, c.findings_known));
+        term.say(&format!(
+            "\nAt \"{}\" (knowing {} findings):",
+            c.checkpoint, c.findings_known
+        ));
         term.say(&format!("  {:<44} {:>6} {:>10}", "", "you", "evidence"));
         for (i, l) in labels.iter().enumerate() {
-            term.say(&format!("  {:<44} {:>5.0}% {:>9.0}%", truncate(l, 44), c.stated[i] * 100.0, c.normative[i] * 100.0));
+            term.say(&format!(
+                "  {:<44} {:>5.0}% {:>9.0}%",
+                truncate(l, 44),
+                c.stated[i] * 100.0,
+                c.normative[i] * 100.0
+            ));
         }
     }
     if let Some(q) = &d.decision {
-        let label = |i: usize| case.decisions.values().nth(i).map_or("", |x| x.label.as_str());
+        let label = |i: usize| {
+            case.decisions
+                .values()
+                .nth(i)
+                .map_or("", |x| x.label.as_str())
+        };
         term.say("\nYour decision, scored by the evidence you had when you made it (lower loss is better):");
-        term.say(&format!("  yours: {} — expected loss {:.1}", label(q.chosen), q.chosen_loss));
-        term.say(&format!("  best then: {} — expected loss {:.1}", label(q.best), q.best_loss));
+        term.say(&format!(
+            "  yours: {} — expected loss {:.1}",
+            label(q.chosen),
+            q.chosen_loss
+        ));
+        term.say(&format!(
+            "  best then: {} — expected loss {:.1}",
+            label(q.best),
+            q.best_loss
+        ));
     }
     let unseen = p.case.findings.len() - p.revealed.len();
-    term.say(&format!("\nYou looked for {} of the case's {} findings ({unseen} never looked for).", p.revealed.len(), p.case.findings.len()));
+    term.say(&format!(
+        "\nYou looked for {} of the case's {} findings ({unseen} never looked for).",
+        p.revealed.len(),
+        p.case.findings.len()
+    ));
     if !case.teaching.is_empty() {
         term.say("\nPoints to take away:");
         for t in &case.teaching {
@@ -486,7 +640,11 @@ fn show_ending<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>)
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).collect::<String>() + "…" }
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
 }
 
 fn reflect<R: BufRead, W: Write>(p: &mut Playthrough, save: &Path, term: &mut Terminal<R, W>) {
@@ -502,22 +660,41 @@ fn reflect<R: BufRead, W: Write>(p: &mut Playthrough, save: &Path, term: &mut Te
     if answered.len() < REFLECTIONS.len() {
         term.say("\n═══ Reflection ═══ (Enter to skip a question)");
     }
-    for q in REFLECTIONS.iter().filter(|q| !answered.iter().any(|a| a == *q)) {
-        let Some(answer) = term.ask(&format!("{q}\n> ")) else { break };
+    for q in REFLECTIONS
+        .iter()
+        .filter(|q| !answered.iter().any(|a| a == *q))
+    {
+        let Some(answer) = term.ask(&format!("{q}\n> ")) else {
+            break;
+        };
         if !answer.is_empty() {
-            let _ = p.apply(Event::Reflection(Reflection { question: q.to_string(), answer }));
+            let _ = p.apply(Event::Reflection(Reflection {
+                question: q.to_string(),
+                answer,
+            }));
             let _ = p.log.write(save);
         }
     }
     if let Err(e) = p.log.write(save) {
-        term.say(&format!("warning: could not save to {}: {e}", save.display()));
+        term.say(&format!(
+            "warning: could not save to {}: {e}",
+            save.display()
+        ));
     }
     term.say(&format!("\nSaved to {}", save.display()));
-    term.say(&format!("Replay it with: second-look play --text --replay {}", save.display()));
+    term.say(&format!(
+        "Replay it with: second-look play --text --replay {}",
+        save.display()
+    ));
 }
 
 /// `--replay` plays a log through without prompts; `--resume` replays it, then carries on playing.
-fn replay_log<R: BufRead, W: Write>(args: &PlayArgs, path: &Path, dir: &Path, term: &mut Terminal<R, W>) -> u8 {
+fn replay_log<R: BufRead, W: Write>(
+    args: &PlayArgs,
+    path: &Path,
+    dir: &Path,
+    term: &mut Terminal<R, W>,
+) -> u8 {
     let log = match Log::read(path) {
         Ok(l) => l,
         Err(e) => {
@@ -534,7 +711,8 @@ fn replay_log<R: BufRead, W: Write>(args: &PlayArgs, path: &Path, dir: &Path, te
         }
     };
     briefing(&case, log.seed, term);
-    let mut p = match Playthrough::new(&case, log.seed, log.variant.as_deref()) {
+    let case = std::sync::Arc::new(case);
+    let mut p = match Playthrough::new(case.clone(), log.seed, log.variant.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             term.say(&format!("error: {e}"));
@@ -542,13 +720,21 @@ fn replay_log<R: BufRead, W: Write>(args: &PlayArgs, path: &Path, dir: &Path, te
         }
     };
     if log.case != case.case.id {
-        term.say(&format!("error: this log is of case \"{}\", not \"{}\"", log.case, case.case.id));
+        term.say(&format!(
+            "error: this log is of case \"{}\", not \"{}\"",
+            log.case, case.case.id
+        ));
         return EXIT_ERRORS;
     }
     if log.case_version != case.version {
         term.say("Note: the case has been edited since this playthrough was saved; replaying it onto the new version.");
     }
+    let mut shown = None;
     for event in &log.events {
+        if matches!(event, Event::Action(_)) && shown != Some(p.state.scene) {
+            show_scene(&p, term);
+            shown = Some(p.state.scene);
+        }
         print_event_before(&p, event, term);
         let before = p.revealed.len();
         if let Err(e) = p.apply(event.clone()) {
@@ -575,21 +761,40 @@ fn replay_log<R: BufRead, W: Write>(args: &PlayArgs, path: &Path, dir: &Path, te
     EXIT_OK
 }
 
-fn print_event_before<R: BufRead, W: Write>(p: &Playthrough, event: &Event, term: &mut Terminal<R, W>) {
+fn print_event_before<R: BufRead, W: Write>(
+    p: &Playthrough,
+    event: &Event,
+    term: &mut Terminal<R, W>,
+) {
     match event {
         Event::Action(id) => {
-            if let SceneKind::Narrative { .. } = p.case.scenes[p.state.scene].kind {
-                show_scene(p, term);
-            }
-            let label = p.case.action_index(id).map(|a| action_text(p.case, a).label.clone()).unwrap_or_else(|| id.clone());
+            let label = p
+                .case
+                .action_index(id)
+                .map(|a| action_text(&p.case, a).label.clone())
+                .unwrap_or_else(|| id.clone());
             term.say(&format!("\n> {label}"));
         }
         Event::Judgement(j) => {
-            let parts: Vec<String> = j.probabilities.iter().map(|(h, v)| format!("{h} {:.0}%", v * 100.0)).collect();
-            term.say(&format!("\n═══ Checkpoint \"{}\" ═══ {}", j.checkpoint, parts.join(", ")));
-            term.say(&format!("  leading: {} (confidence {})", j.leading, j.confidence));
+            let parts: Vec<String> = j
+                .probabilities
+                .iter()
+                .map(|(h, v)| format!("{h} {:.0}%", v * 100.0))
+                .collect();
+            term.say(&format!(
+                "\n═══ Checkpoint \"{}\" ═══ {}",
+                j.checkpoint,
+                parts.join(", ")
+            ));
+            term.say(&format!(
+                "  leading: {} (confidence {})",
+                j.leading, j.confidence
+            ));
         }
-        Event::Decision(d) => term.say(&format!("\n═══ Decision: {} ═══\n  {}", d.decision, d.rationale)),
+        Event::Decision(d) => term.say(&format!(
+            "\n═══ Decision: {} ═══\n  {}",
+            d.decision, d.rationale
+        )),
         Event::Reflection(_) => {}
     }
 }

@@ -93,7 +93,11 @@ impl std::fmt::Display for CompileError {
 }
 
 fn minutes(hours: f64) -> u32 {
-    if hours.is_finite() && hours > 0.0 { (hours * 60.0).round().min(u32::MAX as f64) as u32 } else { 0 }
+    if hours.is_finite() && hours > 0.0 {
+        (hours * 60.0).round().min(u32::MAX as f64) as u32
+    } else {
+        0
+    }
 }
 
 struct Ids<'a> {
@@ -110,7 +114,10 @@ impl<'a> Ids<'a> {
         Ids { map, what }
     }
     fn get(&self, id: &str) -> Result<usize, CompileError> {
-        self.map.get(id).copied().ok_or_else(|| CompileError(format!("unknown {} \"{id}\"", self.what)))
+        self.map
+            .get(id)
+            .copied()
+            .ok_or_else(|| CompileError(format!("unknown {} \"{id}\"", self.what)))
     }
 }
 
@@ -131,13 +138,16 @@ impl Compiled {
             for (h, l) in f.likely.iter() {
                 likely[hyps.get(h)?] = l.probability().clamp(0.0, 1.0);
             }
-            let group = f.group.as_ref().map(|g| match groups.iter().position(|x| x == g) {
-                Some(i) => i,
-                None => {
-                    groups.push(g.clone());
-                    groups.len() - 1
-                }
-            });
+            let group = f
+                .group
+                .as_ref()
+                .map(|g| match groups.iter().position(|x| x == g) {
+                    Some(i) => i,
+                    None => {
+                        groups.push(g.clone());
+                        groups.len() - 1
+                    }
+                });
             findings.push(CFinding {
                 id: id.to_string(),
                 salt: fnv(id.as_bytes()),
@@ -188,7 +198,11 @@ impl Compiled {
                 scene: *scene,
                 minutes: minutes(a.hours),
                 needs,
-                looks_for: a.looks_for.iter().map(|f| findings_ix.get(f)).collect::<Result<_, _>>()?,
+                looks_for: a
+                    .looks_for
+                    .iter()
+                    .map(|f| findings_ix.get(f))
+                    .collect::<Result<_, _>>()?,
                 goto: scenes_ix.get(&a.goto)?,
                 sets: a.sets.iter().map(|x| flag(x)).collect(),
                 repeatable: a.repeatable,
@@ -202,17 +216,28 @@ impl Compiled {
                 Scene::Scene(n) => {
                     let range = next_action..next_action + n.actions.len();
                     next_action = range.end;
-                    SceneKind::Narrative { actions: range.collect() }
+                    SceneKind::Narrative {
+                        actions: range.collect(),
+                    }
                 }
-                Scene::Checkpoint(c) => SceneKind::Checkpoint { next: scenes_ix.get(&c.next)? },
-                Scene::Decide(d) if d.decisions.is_empty() => {
-                    SceneKind::Decide { decisions: (0..case.decisions.len()).collect() }
-                }
+                Scene::Checkpoint(c) => SceneKind::Checkpoint {
+                    next: scenes_ix.get(&c.next)?,
+                },
+                Scene::Decide(d) if d.decisions.is_empty() => SceneKind::Decide {
+                    decisions: (0..case.decisions.len()).collect(),
+                },
                 Scene::Decide(d) => SceneKind::Decide {
-                    decisions: d.decisions.iter().map(|x| decisions_ix.get(x)).collect::<Result<_, _>>()?,
+                    decisions: d
+                        .decisions
+                        .iter()
+                        .map(|x| decisions_ix.get(x))
+                        .collect::<Result<_, _>>()?,
                 },
             };
-            scenes.push(CScene { id: id.to_string(), kind });
+            scenes.push(CScene {
+                id: id.to_string(),
+                kind,
+            });
         }
         let decisions = case
             .decisions
@@ -222,10 +247,18 @@ impl Compiled {
                 for (h, l) in d.loss.iter() {
                     loss[hyps.get(h)?] = *l;
                 }
-                Ok(CDecision { id: id.to_string(), kind: d.kind, loss })
+                Ok(CDecision {
+                    id: id.to_string(),
+                    kind: d.kind,
+                    loss,
+                })
             })
             .collect::<Result<Vec<_>, CompileError>>()?;
-        let action_index = all_actions.iter().enumerate().map(|(i, (_, a))| (a.id.clone(), i)).collect();
+        let action_index = all_actions
+            .iter()
+            .enumerate()
+            .map(|(i, (_, a))| (a.id.clone(), i))
+            .collect();
         Ok(Compiled {
             version: content_version(case),
             hypotheses: case.hypotheses.keys().map(str::to_string).collect(),
@@ -267,11 +300,16 @@ impl Compiled {
 
     /// The priors of a named variant, or the case's own.
     pub fn priors_for(&self, variant: Option<&str>) -> Vec<f64> {
-        let Some(v) = variant.and_then(|v| self.case.variants.get(v)) else { return self.priors.clone() };
+        let Some(v) = variant.and_then(|v| self.case.variants.get(v)) else {
+            return self.priors.clone();
+        };
         if v.priors.is_empty() {
             return self.priors.clone();
         }
-        self.hypotheses.iter().map(|h| v.priors.get(h).copied().unwrap_or(0.0)).collect()
+        self.hypotheses
+            .iter()
+            .map(|h| v.priors.get(h).copied().unwrap_or(0.0))
+            .collect()
     }
 }
 

@@ -1,13 +1,13 @@
 //! The explorer: every reachable path through a case (states deduplicated, within the time budget),
 //! and seeded random playthroughs with hit counts. Both are deterministic for the same arguments.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use super::compiled::{CNeed, Compiled, SceneKind};
 use super::log::{DecisionMade, Event, Judgement, Log};
 use super::playthrough::{draw_truth, is_present};
 use super::rng::{Stream, mix};
-use super::state::State;
+use super::state::{Bits, State};
 use crate::judgement::reasoner::posterior;
 use crate::scenario::OrderedMap;
 
@@ -35,10 +35,83 @@ struct Node {
     possible: u64,
 }
 
-/// Walks every reachable state from the start. Finding presence branches only where an action's
-/// `needs` depend on it, and only into outcomes some still-possible hypothesis allows.
+/// What of a state can still matter from each scene on: the actions that could yet be offered (in a
+/// scene still reachable, or named by some `needs`) and the findings some `needs` reads. Forgetting
+/// the rest merges states whose futures are the same, which keeps the walk small.
+struct Relevance {
+    alive_actions: Vec<Bits>,
+    looked: Bits,
+    present: Bits,
+}
+
+impl Relevance {
+    fn new(case: &Compiled, relevant: &[bool]) -> Relevance {
+        let mut named_actions = Bits::new(case.actions.len());
+        let mut looked = Bits::new(case.findings.len());
+        let mut present = Bits::new(case.findings.len());
+        for need in case.actions.iter().flat_map(|a| &a.needs) {
+            match *need {
+                CNeed::Done(a) | CNeed::NotDone(a) => named_actions.set(a),
+                CNeed::Looked(f) | CNeed::Found(f) | CNeed::NotFound(f) => looked.set(f),
+                CNeed::Flag(_) | CNeed::NotFlag(_) => {}
+            }
+        }
+        for (f, r) in relevant.iter().enumerate() {
+            if *r {
+                present.set(f);
+            }
+        }
+        let alive_actions = (0..case.scenes.len())
+            .map(|scene| {
+                let mut alive = named_actions.clone();
+                let reach = reachable_scenes(case, scene);
+                for (a, action) in case.actions.iter().enumerate() {
+                    if reach[action.scene] {
+                        alive.set(a);
+                    }
+                }
+                alive
+            })
+            .collect();
+        Relevance {
+            alive_actions,
+            looked,
+            present,
+        }
+    }
+
+    fn canonical(&self, state: &mut State) {
+        state.done.keep(&self.alive_actions[state.scene]);
+        state.looked.keep(&self.looked);
+        state.present.keep(&self.present);
+    }
+}
+
+/// Scenes reachable from `from` by any action, checkpoint or running out of time.
+fn reachable_scenes(case: &Compiled, from: usize) -> Vec<bool> {
+    let mut seen = vec![false; case.scenes.len()];
+    let mut stack = vec![from];
+    while let Some(s) = stack.pop() {
+        if std::mem::replace(&mut seen[s], true) {
+            continue;
+        }
+        match &case.scenes[s].kind {
+            SceneKind::Narrative { actions } => {
+                stack.extend(actions.iter().map(|&a| case.actions[a].goto));
+                stack.push(case.out_of_time);
+            }
+            SceneKind::Checkpoint { next } => stack.push(*next),
+            SceneKind::Decide { .. } => {}
+        }
+    }
+    seen
+}
+
+/// Walks every reachable state from the start, breadth first. Finding presence branches only where
+/// an action's `needs` depend on it, and only into outcomes some still-possible hypothesis allows.
 pub fn explore(case: &Compiled, max_states: usize) -> Exploration {
     let relevant = relevant_findings(case);
+    let relevance = Relevance::new(case, &relevant);
     let mut result = Exploration {
         states: 0,
         complete: true,
@@ -50,11 +123,20 @@ pub fn explore(case: &Compiled, max_states: usize) -> Exploration {
         longest_minutes: None,
         stuck_scenes: Vec::new(),
     };
-    let all = if case.hypotheses.len() >= 64 { u64::MAX } else { (1u64 << case.hypotheses.len()) - 1 };
-    let start = Node { state: State::start(case), possible: all };
+    let all = if case.hypotheses.len() >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << case.hypotheses.len()) - 1
+    };
+    let mut start = Node {
+        state: State::start(case),
+        possible: all,
+    };
+    relevance.canonical(&mut start.state);
     let mut seen: HashSet<Node> = HashSet::new();
-    let mut stack = vec![start];
-    while let Some(node) = stack.pop() {
+    let mut queue = VecDeque::from([start]);
+    let mut next = Vec::new();
+    while let Some(node) = queue.pop_front() {
         if seen.contains(&node) {
             continue;
         }
@@ -63,7 +145,13 @@ pub fn explore(case: &Compiled, max_states: usize) -> Exploration {
             break;
         }
         result.scenes_reached[node.state.scene] = true;
-        expand(case, &relevant, &node, &mut result, &mut stack);
+        expand(case, &relevant, &node, &mut result, &mut next);
+        for mut n in next.drain(..) {
+            relevance.canonical(&mut n.state);
+            if !seen.contains(&n) {
+                queue.push_back(n);
+            }
+        }
         seen.insert(node);
     }
     result.states = seen.len();
@@ -72,14 +160,30 @@ pub fn explore(case: &Compiled, max_states: usize) -> Exploration {
     result
 }
 
-fn expand(case: &Compiled, relevant: &[bool], node: &Node, result: &mut Exploration, stack: &mut Vec<Node>) {
+fn expand(
+    case: &Compiled,
+    relevant: &[bool],
+    node: &Node,
+    result: &mut Exploration,
+    stack: &mut Vec<Node>,
+) {
     let s = &node.state;
     match &case.scenes[s.scene].kind {
         SceneKind::Decide { decisions } => {
             result.endings_reached[s.scene] = true;
-            decisions.iter().for_each(|&d| result.decisions_reachable[d] = true);
-            result.shortest_minutes = Some(result.shortest_minutes.map_or(s.minutes, |m| m.min(s.minutes)));
-            result.longest_minutes = Some(result.longest_minutes.map_or(s.minutes, |m| m.max(s.minutes)));
+            decisions
+                .iter()
+                .for_each(|&d| result.decisions_reachable[d] = true);
+            result.shortest_minutes = Some(
+                result
+                    .shortest_minutes
+                    .map_or(s.minutes, |m| m.min(s.minutes)),
+            );
+            result.longest_minutes = Some(
+                result
+                    .longest_minutes
+                    .map_or(s.minutes, |m| m.max(s.minutes)),
+            );
         }
         SceneKind::Checkpoint { .. } => {
             let mut next = node.clone();
@@ -94,8 +198,12 @@ fn expand(case: &Compiled, relevant: &[bool], node: &Node, result: &mut Explorat
             for a in available {
                 result.actions_taken[a] = true;
                 for outcome in outcomes(case, relevant, s, a, node.possible) {
-                    let mut next = Node { state: s.clone(), possible: outcome.1 };
-                    next.state.take(case, a, |f| relevant[f] && outcome.0.contains(&f));
+                    let mut next = Node {
+                        state: s.clone(),
+                        possible: outcome.1,
+                    };
+                    next.state
+                        .take(case, a, |f| relevant[f] && outcome.0.contains(&f));
                     stack.push(next);
                 }
             }
@@ -105,9 +213,19 @@ fn expand(case: &Compiled, relevant: &[bool], node: &Node, result: &mut Explorat
 
 /// The ways the relevant findings action `a` newly looks for can turn out: (present ones, hypotheses
 /// still possible).
-fn outcomes(case: &Compiled, relevant: &[bool], s: &State, a: usize, possible: u64) -> Vec<(Vec<usize>, u64)> {
-    let new: Vec<usize> =
-        case.actions[a].looks_for.iter().copied().filter(|&f| relevant[f] && !s.looked.get(f)).collect();
+fn outcomes(
+    case: &Compiled,
+    relevant: &[bool],
+    s: &State,
+    a: usize,
+    possible: u64,
+) -> Vec<(Vec<usize>, u64)> {
+    let new: Vec<usize> = case.actions[a]
+        .looks_for
+        .iter()
+        .copied()
+        .filter(|&f| relevant[f] && !s.looked.get(f))
+        .collect();
     let mut out = vec![(Vec::new(), possible)];
     for f in new {
         let likely = &case.findings[f].likely;
@@ -166,7 +284,12 @@ pub fn run_seed(seed: u64, i: u64) -> u64 {
 
 /// Runs `n` random playthroughs: actions and decisions chosen uniformly from those on offer. When
 /// `save` is given, each playthrough's log (with normative judgements at checkpoints) is passed to it.
-pub fn random_playthroughs(case: &Compiled, n: u64, seed: u64, mut save: Option<&mut dyn FnMut(u64, Log)>) -> RandomSummary {
+pub fn random_playthroughs(
+    case: &Compiled,
+    n: u64,
+    seed: u64,
+    mut save: Option<&mut dyn FnMut(u64, Log)>,
+) -> RandomSummary {
     let mut sum = RandomSummary {
         scene_hits: vec![0; case.scenes.len()],
         action_hits: vec![0; case.actions.len()],
@@ -179,7 +302,9 @@ pub fn random_playthroughs(case: &Compiled, n: u64, seed: u64, mut save: Option<
     let mut available = Vec::new();
     for i in 0..n {
         let run = run_seed(seed, i);
-        let mut log = save.as_ref().map(|_| Log::new(&case.case.id, &case.version, run, None));
+        let mut log = save
+            .as_ref()
+            .map(|_| Log::new(&case.case.id, &case.version, run, None));
         let truth = draw_truth(case, run, None);
         sum.truth_counts[truth] += 1;
         visited.iter_mut().for_each(|v| *v = false);
@@ -197,7 +322,10 @@ pub fn random_playthroughs(case: &Compiled, n: u64, seed: u64, mut save: Option<
                     if let Some(&d) = decisions.get(rng.below(decisions.len().max(1))) {
                         sum.decision_hits[d] += 1;
                         if let Some(log) = log.as_mut() {
-                            let decision = DecisionMade { decision: case.decisions[d].id.clone(), rationale: String::new() };
+                            let decision = DecisionMade {
+                                decision: case.decisions[d].id.clone(),
+                                rationale: String::new(),
+                            };
                             log.events.push(Event::Decision(decision));
                         }
                     }
@@ -207,7 +335,11 @@ pub fn random_playthroughs(case: &Compiled, n: u64, seed: u64, mut save: Option<
                 SceneKind::Checkpoint { .. } => {
                     if let Some(log) = log.as_mut() {
                         let belief = posterior(case, &case.priors, &revealed);
-                        log.events.push(Event::Judgement(normative_judgement(case, &case.scenes[state.scene].id, &belief)));
+                        log.events.push(Event::Judgement(normative_judgement(
+                            case,
+                            &case.scenes[state.scene].id,
+                            &belief,
+                        )));
                     }
                     state.pass_checkpoint(case);
                 }
@@ -249,8 +381,12 @@ pub fn random_playthroughs(case: &Compiled, n: u64, seed: u64, mut save: Option<
 pub fn normative_judgement(case: &Compiled, checkpoint: &str, belief: &[f64]) -> Judgement {
     let rounded = round_to_sum_one(belief);
     let leading = (0..belief.len()).fold(0, |b, i| if belief[i] > belief[b] { i } else { b });
-    let probabilities: OrderedMap<f64> =
-        case.hypotheses.iter().cloned().zip(rounded.iter().copied()).collect();
+    let probabilities: OrderedMap<f64> = case
+        .hypotheses
+        .iter()
+        .cloned()
+        .zip(rounded.iter().copied())
+        .collect();
     Judgement {
         checkpoint: checkpoint.to_string(),
         probabilities,
@@ -268,7 +404,11 @@ pub fn round_to_sum_one(belief: &[f64]) -> Vec<f64> {
     let mut whole: Vec<u32> = scaled.iter().map(|x| x.floor() as u32).collect();
     let short = 100u32.saturating_sub(whole.iter().sum());
     let mut order: Vec<usize> = (0..scaled.len()).collect();
-    order.sort_by(|&a, &b| (scaled[b] - scaled[b].floor()).total_cmp(&(scaled[a] - scaled[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (scaled[b] - scaled[b].floor())
+            .total_cmp(&(scaled[a] - scaled[a].floor()))
+            .then(a.cmp(&b))
+    });
     for &i in order.iter().take(short as usize) {
         whole[i] += 1;
     }

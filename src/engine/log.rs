@@ -82,24 +82,31 @@ impl Log {
     }
 
     pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new()
-            .struct_names(true)
-            .extensions(ron::extensions::Extensions::IMPLICIT_SOME | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES);
-        ron::ser::to_string_pretty(self, config).unwrap_or_default()
+        let config = ron::ser::PrettyConfig::new().struct_names(true).extensions(
+            ron::extensions::Extensions::IMPLICIT_SOME
+                | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
+        );
+        let mut text = ron::ser::to_string_pretty(self, config).unwrap_or_default();
+        text.push('\n');
+        text
     }
 
     pub fn from_ron(text: &str) -> Result<Log, String> {
-        let log: Log = crate::scenario::load::ron_options().from_str(text).map_err(|e| {
-            format!("{}:{}: {}", e.span.start.line, e.span.start.col, e.code)
-        })?;
+        let log: Log = crate::scenario::load::ron_options()
+            .from_str(text)
+            .map_err(|e| format!("{}:{}: {}", e.span.start.line, e.span.start.col, e.code))?;
         if log.format != LOG_FORMAT {
-            return Err(format!("this build reads log format {LOG_FORMAT}; this log says {}", log.format));
+            return Err(format!(
+                "this build reads log format {LOG_FORMAT}; this log says {}",
+                log.format
+            ));
         }
         Ok(log)
     }
 
     pub fn read(path: &Path) -> Result<Log, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         Log::from_ron(&text).map_err(|e| format!("{}:{e}", path.display()))
     }
 

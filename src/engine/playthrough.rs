@@ -1,6 +1,8 @@
 //! A playthrough driven by its event log: each event is checked against the case before it is applied,
 //! so a log replayed onto an edited case names the first step that no longer applies, and why.
 
+use std::sync::Arc;
+
 use super::compiled::{Compiled, SceneKind};
 use super::log::{DecisionMade, Event, Judgement, Log};
 use super::rng::{fnv, pick_weighted, unit};
@@ -44,15 +46,20 @@ impl std::fmt::Display for StepError {
         if self.step == 0 {
             write!(f, "{}", self.reason)
         } else {
-            write!(f, "step {} ({}) no longer applies: {}", self.step, self.event, self.reason)
+            write!(
+                f,
+                "step {} ({}) no longer applies: {}",
+                self.step, self.event, self.reason
+            )
         }
     }
 }
 
-/// One trainee's way through one case.
+/// One trainee's way through one case. It shares the compiled case, so the game can keep it as long
+/// as it likes and swap in a new version after an edit.
 #[derive(Debug, Clone)]
-pub struct Playthrough<'c> {
-    pub case: &'c Compiled,
+pub struct Playthrough {
+    pub case: Arc<Compiled>,
     pub log: Log,
     pub state: State,
     pub truth: usize,
@@ -75,30 +82,45 @@ pub fn is_present(case: &Compiled, seed: u64, truth: usize, f: usize) -> bool {
     unit(seed, finding.salt) < finding.likely[truth]
 }
 
-impl<'c> Playthrough<'c> {
+impl Playthrough {
     /// A fresh playthrough. A variant the case does not have is an error.
-    pub fn new(case: &'c Compiled, seed: u64, variant: Option<&str>) -> Result<Self, String> {
+    pub fn new(case: Arc<Compiled>, seed: u64, variant: Option<&str>) -> Result<Self, String> {
         if let Some(v) = variant
             && !case.case.variants.contains_key(v)
         {
             let known: Vec<&str> = case.case.variants.keys().collect();
-            return Err(format!("the case has no variant \"{v}\" (it has: {})", known.join(", ")));
+            return Err(format!(
+                "the case has no variant \"{v}\" (it has: {})",
+                known.join(", ")
+            ));
         }
         Ok(Playthrough {
-            case,
-            log: Log::new(&case.case.id, &case.version, seed, variant.map(str::to_string)),
-            state: State::start(case),
-            truth: draw_truth(case, seed, variant),
+            log: Log::new(
+                &case.case.id,
+                &case.version,
+                seed,
+                variant.map(str::to_string),
+            ),
+            state: State::start(&case),
+            truth: draw_truth(&case, seed, variant),
             priors: case.priors_for(variant),
             revealed: Vec::new(),
+            case,
         })
     }
 
     /// Replays a saved log onto `case`, stopping at the first step that no longer applies.
-    pub fn replay(case: &'c Compiled, log: &Log) -> Result<Self, StepError> {
-        let header = |reason: String| StepError { step: 0, event: "header".into(), reason };
+    pub fn replay(case: Arc<Compiled>, log: &Log) -> Result<Self, StepError> {
+        let header = |reason: String| StepError {
+            step: 0,
+            event: "header".into(),
+            reason,
+        };
         if log.case != case.case.id {
-            return Err(header(format!("this log is of case \"{}\", not \"{}\"", log.case, case.case.id)));
+            return Err(header(format!(
+                "this log is of case \"{}\", not \"{}\"",
+                log.case, case.case.id
+            )));
         }
         let mut p = Playthrough::new(case, log.seed, log.variant.as_deref()).map_err(header)?;
         for event in &log.events {
@@ -123,7 +145,9 @@ impl<'c> Playthrough<'c> {
         match &self.case.scenes[self.state.scene].kind {
             SceneKind::Checkpoint { .. } => Stage::Checkpoint,
             SceneKind::Decide { .. } => Stage::Decide,
-            SceneKind::Narrative { .. } if self.state.available(self.case).next().is_none() => Stage::Stuck,
+            SceneKind::Narrative { .. } if self.state.available(&self.case).next().is_none() => {
+                Stage::Stuck
+            }
             SceneKind::Narrative { .. } => Stage::Scene,
         }
     }
@@ -139,7 +163,11 @@ impl<'c> Playthrough<'c> {
     /// Checks `event` against the case and, if it applies, records it in the log.
     pub fn apply(&mut self, event: Event) -> Result<(), StepError> {
         let step = self.log.events.len() + 1;
-        let fail = |reason: String| StepError { step, event: describe(&event), reason };
+        let fail = |reason: String| StepError {
+            step,
+            event: describe(&event),
+            reason,
+        };
         match &event {
             Event::Action(id) => self.apply_action(id, step).map_err(fail)?,
             Event::Judgement(j) => self.apply_judgement(j).map_err(fail)?,
@@ -155,16 +183,28 @@ impl<'c> Playthrough<'c> {
     }
 
     fn apply_action(&mut self, id: &str, step: usize) -> Result<(), String> {
-        let a = self.case.action_index(id).ok_or_else(|| format!("the case has no action \"{id}\""))?;
-        if self.stage() != Stage::Scene || !self.state.can_take(self.case, a) {
+        let a = self
+            .case
+            .action_index(id)
+            .ok_or_else(|| format!("the case has no action \"{id}\""))?;
+        if self.stage() != Stage::Scene || !self.state.can_take(&self.case, a) {
             let here = &self.case.scenes[self.state.scene].id;
-            return Err(format!("action \"{id}\" is not on offer in scene \"{here}\""));
+            return Err(format!(
+                "action \"{id}\" is not on offer in scene \"{here}\""
+            ));
         }
-        let (case, seed, truth) = (self.case, self.log.seed, self.truth);
-        let new = self.state.take(case, a, |f| is_present(case, seed, truth, f));
+        let (case, seed, truth) = (&*self.case, self.log.seed, self.truth);
+        let new = self
+            .state
+            .take(case, a, |f| is_present(case, seed, truth, f));
         for f in new {
             let present = self.state.present.get(f);
-            self.revealed.push(Revealed { finding: f, present, step, action: a });
+            self.revealed.push(Revealed {
+                finding: f,
+                present,
+                step,
+                action: a,
+            });
         }
         Ok(())
     }
@@ -175,18 +215,27 @@ impl<'c> Playthrough<'c> {
             return Err(format!("no judgement is due in scene \"{here}\""));
         }
         if &j.checkpoint != here {
-            return Err(format!("the judgement is for checkpoint \"{}\" but the case is at \"{here}\"", j.checkpoint));
+            return Err(format!(
+                "the judgement is for checkpoint \"{}\" but the case is at \"{here}\"",
+                j.checkpoint
+            ));
         }
-        check_probabilities(self.case, j)?;
-        self.state.pass_checkpoint(self.case);
+        check_probabilities(&self.case, j)?;
+        self.state.pass_checkpoint(&self.case);
         Ok(())
     }
 
     fn apply_decision(&mut self, d: &DecisionMade) -> Result<(), String> {
-        let index = self.case.decision_index(&d.decision).ok_or_else(|| format!("the case has no decision \"{}\"", d.decision))?;
+        let index = self
+            .case
+            .decision_index(&d.decision)
+            .ok_or_else(|| format!("the case has no decision \"{}\"", d.decision))?;
         if self.stage() != Stage::Decide || !self.offered_decisions().contains(&index) {
             let here = &self.case.scenes[self.state.scene].id;
-            return Err(format!("decision \"{}\" is not on offer in scene \"{here}\"", d.decision));
+            return Err(format!(
+                "decision \"{}\" is not on offer in scene \"{here}\"",
+                d.decision
+            ));
         }
         self.state.decided = Some(index);
         Ok(())
@@ -194,35 +243,53 @@ impl<'c> Playthrough<'c> {
 
     /// The judgements given so far, in order.
     pub fn judgements(&self) -> impl Iterator<Item = (usize, &Judgement)> {
-        self.log.events.iter().enumerate().filter_map(|(i, e)| match e {
-            Event::Judgement(j) => Some((i + 1, j)),
-            _ => None,
-        })
+        self.log
+            .events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match e {
+                Event::Judgement(j) => Some((i + 1, j)),
+                _ => None,
+            })
     }
 
     /// The decision and its rationale, once made.
     pub fn decision(&self) -> Option<(usize, &DecisionMade)> {
-        self.log.events.iter().enumerate().find_map(|(i, e)| match e {
-            Event::Decision(d) => Some((i + 1, d)),
-            _ => None,
-        })
+        self.log
+            .events
+            .iter()
+            .enumerate()
+            .find_map(|(i, e)| match e {
+                Event::Decision(d) => Some((i + 1, d)),
+                _ => None,
+            })
     }
 
     /// What happened to the child, once decided: the outcome of the decision under the truth.
     pub fn outcome(&self) -> Option<&str> {
         let d = self.state.decided?;
         let decision = self.case.case.decisions.values().nth(d)?;
-        decision.outcomes.get(&self.case.hypotheses[self.truth]).map(String::as_str)
+        decision
+            .outcomes
+            .get(&self.case.hypotheses[self.truth])
+            .map(String::as_str)
     }
 
     /// Findings revealed before event `step` (1-based), as (finding, present) pairs.
     pub fn observed_before(&self, step: usize) -> Vec<(usize, bool)> {
-        self.revealed.iter().filter(|r| r.step < step).map(|r| (r.finding, r.present)).collect()
+        self.revealed
+            .iter()
+            .filter(|r| r.step < step)
+            .map(|r| (r.finding, r.present))
+            .collect()
     }
 
     /// Every finding revealed so far, as (finding, present) pairs.
     pub fn observed(&self) -> Vec<(usize, bool)> {
-        self.revealed.iter().map(|r| (r.finding, r.present)).collect()
+        self.revealed
+            .iter()
+            .map(|r| (r.finding, r.present))
+            .collect()
     }
 }
 
@@ -234,18 +301,29 @@ fn check_probabilities(case: &Compiled, j: &Judgement) -> Result<(), String> {
             return Err(format!("the case has no hypothesis \"{h}\""));
         }
         if !(0.0..=1.0).contains(p) {
-            return Err(format!("the probability for \"{h}\" is {p}, outside 0 to 1"));
+            return Err(format!(
+                "the probability for \"{h}\" is {p}, outside 0 to 1"
+            ));
         }
     }
-    if let Some(missing) = case.hypotheses.iter().find(|h| !j.probabilities.contains_key(h)) {
-        return Err(format!("the judgement gives no probability for \"{missing}\""));
+    if let Some(missing) = case
+        .hypotheses
+        .iter()
+        .find(|h| !j.probabilities.contains_key(h))
+    {
+        return Err(format!(
+            "the judgement gives no probability for \"{missing}\""
+        ));
     }
     let sum: f64 = j.probabilities.values().sum();
     if (sum - 1.0).abs() > 0.005 {
         return Err(format!("the probabilities add up to {sum:.3}, not 1"));
     }
     if case.hypothesis_index(&j.leading).is_none() {
-        return Err(format!("the leading hypothesis \"{}\" is not one of the case's", j.leading));
+        return Err(format!(
+            "the leading hypothesis \"{}\" is not one of the case's",
+            j.leading
+        ));
     }
     if j.confidence > 100 {
         return Err(format!("confidence {} is above 100", j.confidence));

@@ -19,6 +19,12 @@ impl Bits {
             *w |= 1 << (i % 64);
         }
     }
+    /// Keeps only the members also in `mask`.
+    pub fn keep(&mut self, mask: &Bits) {
+        for (w, m) in self.0.iter_mut().zip(&mask.0) {
+            *w &= m;
+        }
+    }
 }
 
 /// Where a playthrough stands. Findings' presence is recorded once looked for.
@@ -57,7 +63,9 @@ impl State {
     /// Whether action `a` is on offer now: in this scene, not yet done (unless repeatable), its needs
     /// met, and it fits in the time left.
     pub fn can_take(&self, case: &Compiled, a: usize) -> bool {
-        let Some(action) = case.actions.get(a) else { return false };
+        let Some(action) = case.actions.get(a) else {
+            return false;
+        };
         action.scene == self.scene
             && self.decided.is_none()
             && (action.repeatable || !self.done.get(a))
@@ -83,12 +91,20 @@ impl State {
             SceneKind::Narrative { actions } => actions,
             _ => &[],
         };
-        actions.iter().copied().filter(move |&a| self.can_take(case, a))
+        actions
+            .iter()
+            .copied()
+            .filter(move |&a| self.can_take(case, a))
     }
 
     /// Takes action `a` (the caller checked `can_take`). `presence` says whether each newly looked-for
     /// finding is present. Returns the findings looked for for the first time.
-    pub fn take(&mut self, case: &Compiled, a: usize, mut presence: impl FnMut(usize) -> bool) -> Vec<usize> {
+    pub fn take(
+        &mut self,
+        case: &Compiled,
+        a: usize,
+        mut presence: impl FnMut(usize) -> bool,
+    ) -> Vec<usize> {
         let action = &case.actions[a];
         self.minutes = self.minutes.saturating_add(action.minutes);
         self.done.set(a);

@@ -36,7 +36,7 @@ pub struct Debrief {
 }
 
 pub fn debrief(p: &Playthrough) -> Debrief {
-    let case = p.case;
+    let case = &*p.case;
     let checkpoints = p
         .judgements()
         .map(|(step, j)| {
@@ -44,7 +44,11 @@ pub fn debrief(p: &Playthrough) -> Debrief {
             CheckpointComparison {
                 checkpoint: j.checkpoint.clone(),
                 step,
-                stated: case.hypotheses.iter().map(|h| j.probabilities.get(h).copied().unwrap_or(0.0)).collect(),
+                stated: case
+                    .hypotheses
+                    .iter()
+                    .map(|h| j.probabilities.get(h).copied().unwrap_or(0.0))
+                    .collect(),
                 normative: posterior(case, &p.priors, &observed),
                 findings_known: observed.len(),
             }
@@ -58,7 +62,18 @@ pub fn debrief(p: &Playthrough) -> Debrief {
             _ => (0..case.decisions.len()).collect(),
         };
         let (best, best_loss) = best_decision(case, &belief, &offered)?;
-        Some(DecisionQuality { chosen, chosen_loss: expected_losses(case, &belief)[chosen], best, best_loss, belief })
+        Some(DecisionQuality {
+            chosen,
+            chosen_loss: expected_losses(case, &belief)[chosen],
+            best,
+            best_loss,
+            belief,
+        })
     });
-    Debrief { checkpoints, decision, truth: p.truth, outcome: p.outcome().map(str::to_string) }
+    Debrief {
+        checkpoints,
+        decision,
+        truth: p.truth,
+        outcome: p.outcome().map(str::to_string),
+    }
 }

@@ -3,3 +3,4 @@
 
 pub mod debrief;
 pub mod reasoner;
+pub mod spread;

@@ -9,14 +9,23 @@ pub const MAX_ENUMERATED: usize = 12;
 
 /// The likelihood of an observation under each hypothesis: p if present, 1 − p if absent.
 fn likelihoods(case: &Compiled, finding: usize, present: bool) -> impl Iterator<Item = f64> + '_ {
-    case.findings[finding].likely.iter().map(move |&p| if present { p } else { 1.0 - p })
+    case.findings[finding]
+        .likely
+        .iter()
+        .map(move |&p| if present { p } else { 1.0 - p })
 }
 
 /// How strongly an observation separates the hypotheses: the spread of its log-likelihoods.
 fn strength(case: &Compiled, finding: usize, present: bool) -> f64 {
     let (lo, hi) = likelihoods(case, finding, present)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), l| (lo.min(l), hi.max(l)));
-    if lo <= 0.0 { f64::INFINITY } else { hi.ln() - lo.ln() }
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), l| {
+            (lo.min(l), hi.max(l))
+        });
+    if lo <= 0.0 {
+        f64::INFINITY
+    } else {
+        hi.ln() - lo.ln()
+    }
 }
 
 /// The posterior over hypotheses given `observed` (finding, present) pairs. Findings are independent
@@ -28,7 +37,10 @@ pub fn posterior(case: &Compiled, priors: &[f64], observed: &[(usize, bool)]) ->
     let mut group_best: Vec<Option<(usize, bool, f64)>> = Vec::new();
     for &(f, present) in observed {
         match case.findings[f].group {
-            None => weights.iter_mut().zip(likelihoods(case, f, present)).for_each(|(w, l)| *w *= l),
+            None => weights
+                .iter_mut()
+                .zip(likelihoods(case, f, present))
+                .for_each(|(w, l)| *w *= l),
             Some(g) => {
                 if group_best.len() <= g {
                     group_best.resize(g + 1, None);
@@ -41,7 +53,10 @@ pub fn posterior(case: &Compiled, priors: &[f64], observed: &[(usize, bool)]) ->
         }
     }
     for (f, present, _) in group_best.into_iter().flatten() {
-        weights.iter_mut().zip(likelihoods(case, f, present)).for_each(|(w, l)| *w *= l);
+        weights
+            .iter_mut()
+            .zip(likelihoods(case, f, present))
+            .for_each(|(w, l)| *w *= l);
     }
     normalise(weights).unwrap_or_else(|| normalise(priors.to_vec()).unwrap_or_default())
 }
@@ -57,21 +72,31 @@ fn normalise(mut w: Vec<f64>) -> Option<Vec<f64>> {
 
 /// The expected loss of each decision under `belief`.
 pub fn expected_losses(case: &Compiled, belief: &[f64]) -> Vec<f64> {
-    case.decisions.iter().map(|d| d.loss.iter().zip(belief).map(|(l, p)| l * p).sum()).collect()
+    case.decisions
+        .iter()
+        .map(|d| d.loss.iter().zip(belief).map(|(l, p)| l * p).sum())
+        .collect()
 }
 
 /// The decision with the least expected loss among `offered` (the first on ties), and that loss.
 pub fn best_decision(case: &Compiled, belief: &[f64], offered: &[usize]) -> Option<(usize, f64)> {
     let losses = expected_losses(case, belief);
-    offered.iter().map(|&d| (d, losses[d])).fold(None, |best, (d, l)| match best {
-        Some((_, bl)) if bl <= l => best,
-        _ => Some((d, l)),
-    })
+    offered
+        .iter()
+        .map(|&d| (d, losses[d]))
+        .fold(None, |best, (d, l)| match best {
+            Some((_, bl)) if bl <= l => best,
+            _ => Some((d, l)),
+        })
 }
 
 /// Shannon entropy in bits.
 pub fn entropy(belief: &[f64]) -> f64 {
-    belief.iter().filter(|p| **p > 0.0).map(|p| -p * p.log2()).sum()
+    belief
+        .iter()
+        .filter(|p| **p > 0.0)
+        .map(|p| -p * p.log2())
+        .sum()
 }
 
 /// What looking for some findings is worth now: the expected fall in the least expected loss (value of
@@ -120,7 +145,11 @@ pub fn value_of_looking(
         if chance <= 0.0 {
             continue;
         }
-        with.extend(new.iter().enumerate().map(|(bit, &f)| (f, combo >> bit & 1 == 1)));
+        with.extend(
+            new.iter()
+                .enumerate()
+                .map(|(bit, &f)| (f, combo >> bit & 1 == 1)),
+        );
         let after = posterior(case, priors, &with);
         expected_loss += chance * best_decision(case, &after, offered).map_or(0.0, |(_, l)| l);
         expected_entropy += chance * entropy(&after);

@@ -124,7 +124,13 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let mut out = format!("{sev}[{}]: {}\n", self.code.id(), self.message);
-        let _ = writeln!(out, "  --> {}:{}:{}", self.file.display(), self.line, self.column);
+        let _ = writeln!(
+            out,
+            "  --> {}:{}:{}",
+            self.file.display(),
+            self.line,
+            self.column
+        );
         if let Some(text) = source.and_then(|s| s.lines().nth(self.line.saturating_sub(1))) {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
@@ -163,7 +169,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let old = row[j + 1];
-            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(row[j + 1]) };
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
             prev = old;
         }
     }

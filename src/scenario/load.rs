@@ -20,7 +20,11 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
-        SourceFile { path, text, spans: OnceCell::new() }
+        SourceFile {
+            path,
+            text,
+            spans: OnceCell::new(),
+        }
     }
 
     pub fn spans(&self) -> &SpanIndex {
@@ -74,8 +78,28 @@ impl LoadedCase {
         }
     }
 
+    /// A file's name within its case: `scenes.ron` for a folder's file, the file name for a single file.
+    pub fn short_name(&self, file: usize) -> String {
+        let Some(f) = self.files.get(file) else {
+            return self.root.display().to_string();
+        };
+        let relative = f
+            .path
+            .strip_prefix(&self.root)
+            .ok()
+            .filter(|p| !p.as_os_str().is_empty());
+        relative
+            .or_else(|| f.path.file_name().map(FsPath::new))
+            .unwrap_or(&f.path)
+            .display()
+            .to_string()
+    }
+
     pub fn source_of(&self, file: &FsPath) -> Option<&str> {
-        self.files.iter().find(|f| f.path == file).map(|f| f.text.as_str())
+        self.files
+            .iter()
+            .find(|f| f.path == file)
+            .map(|f| f.text.as_str())
     }
 
     /// Where the top-level `field` was written (or the case's first file when it was not).
@@ -122,15 +146,25 @@ fn is_ron(path: &FsPath) -> bool {
     path.extension().is_some_and(|e| e == "ron")
 }
 
-/// Every `.ron` file of a case folder, its subfolders included, in name order.
+/// Every `.ron` file of a case folder, its subfolders included: `case.ron` first, then in name order
+/// (so a field given twice is reported in the file that is not `case.ron`).
 fn case_files(root: &FsPath) -> Vec<PathBuf> {
     if root.is_file() {
         return vec![root.to_path_buf()];
     }
+    let mut files = ron_files_under(root);
+    if let Some(i) = files.iter().position(|f| f == &root.join("case.ron")) {
+        let header = files.remove(i);
+        files.insert(0, header);
+    }
+    files
+}
+
+fn ron_files_under(dir: &FsPath) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for entry in sorted_entries(root) {
+    for entry in sorted_entries(dir) {
         if entry.is_dir() {
-            files.extend(case_files(&entry));
+            files.extend(ron_files_under(&entry));
         } else if is_ron(&entry) {
             files.push(entry);
         }
@@ -159,12 +193,7 @@ pub fn load_case(root: &FsPath) -> LoadedCase {
                     Err(d) => loaded.diagnostics.push(d),
                 }
             }
-            Ok(Err(_)) => loaded.diagnostics.push(Diagnostic::new(
-                Code::Unreadable,
-                &path,
-                Pos::START,
-                "this file is not UTF-8 text",
-            )),
+            Ok(Err(e)) => loaded.diagnostics.push(not_utf8(&path, &e)),
             Err(e) => loaded.diagnostics.push(Diagnostic::new(
                 Code::Unreadable,
                 &path,
@@ -186,6 +215,21 @@ pub fn load_case(root: &FsPath) -> LoadedCase {
         loaded.case = Some(case);
     }
     loaded
+}
+
+/// Points at the first byte that is not UTF-8, and says how to fix it.
+fn not_utf8(path: &FsPath, e: &std::string::FromUtf8Error) -> Diagnostic {
+    let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+    let text = String::from_utf8_lossy(good);
+    let line = text.matches('\n').count() + 1;
+    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Diagnostic::new(
+        Code::Unreadable,
+        path,
+        Pos { line, column },
+        "this file is not UTF-8 text",
+    )
+    .with_help("save the file as UTF-8 (most editors offer it under \"Save with encoding\")")
 }
 
 /// Loads a case from text in memory (tests, benchmarks, the web build).
@@ -212,38 +256,140 @@ pub fn load_text(name: &str, text: &str) -> LoadedCase {
 /// and `Scene(text: ...)` rather than `Scene((text: ...))`.
 pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(
-        ron::extensions::Extensions::IMPLICIT_SOME | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
+        ron::extensions::Extensions::IMPLICIT_SOME
+            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
     )
 }
 
 /// Parses one file, turning RON's error into a coded diagnostic at the place it names.
 fn parse_file(path: &FsPath, text: &str) -> Result<CaseFile, Diagnostic> {
     ron_options().from_str::<CaseFile>(text).map_err(|e| {
-        let pos = Pos { line: e.span.start.line.max(1), column: e.span.start.col.max(1) };
-        let (code, message) = describe_ron_error(&e.code);
-        Diagnostic::new(code, path, pos, message)
+        let mut pos = Pos {
+            line: e.span.start.line.max(1),
+            column: e.span.start.col.max(1),
+        };
+        if matches!(e.code, ron::Error::ExpectedComma) {
+            pos = end_of_previous_line(text, pos);
+        }
+        let (code, mut message) = describe_ron_error(&e.code);
+        if code == Code::Shape
+            && let Some(place) = SpanIndex::build(text).describe_place(pos)
+        {
+            message = format!("{message} (in {place})");
+        }
+        let d = Diagnostic::new(code, path, pos, message);
+        match ron_help(&e.code) {
+            Some(help) => d.with_help(help),
+            None => d,
+        }
     })
+}
+
+/// RON notices a missing comma at the start of the next item; the comma belongs at the end of the
+/// line before, so point there when the error sits at the start of a line.
+fn end_of_previous_line(text: &str, pos: Pos) -> Pos {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(line) = lines.get(pos.line.saturating_sub(1)) else {
+        return pos;
+    };
+    let indent = line.chars().take_while(|c| c.is_whitespace()).count();
+    if pos.column > indent + 1 {
+        return pos;
+    }
+    (0..pos.line.saturating_sub(1))
+        .rev()
+        .find(|&i| !lines[i].trim().is_empty() && !lines[i].trim_start().starts_with("//"))
+        .map_or(pos, |i| Pos {
+            line: i + 1,
+            column: lines[i].trim_end().chars().count() + 1,
+        })
+}
+
+/// Errors in how the text is written (brackets, commas, quotes), as opposed to what it says.
+fn is_syntax(error: &ron::Error) -> bool {
+    use ron::Error as E;
+    matches!(
+        error,
+        E::Eof
+            | E::Io(_)
+            | E::Fmt
+            | E::ExpectedComma
+            | E::ExpectedArrayEnd
+            | E::ExpectedAttribute
+            | E::ExpectedAttributeEnd
+            | E::ExpectedMapColon
+            | E::ExpectedMapEnd
+            | E::ExpectedOptionEnd
+            | E::ExpectedStructLikeEnd
+            | E::ExpectedStringEnd
+            | E::InvalidEscape(_)
+            | E::UnclosedBlockComment
+            | E::UnclosedLineComment
+            | E::UnexpectedChar(_)
+            | E::Utf8Error(_)
+            | E::TrailingCharacters
+            | E::FloatUnderscore
+            | E::UnderscoreAtBeginning
+            | E::InvalidIntegerDigit { .. }
+            | E::NoSuchExtension(_)
+            | E::ExceededRecursionLimit
+            | E::SuggestRawIdentifier(_)
+            | E::ExpectedRawValue
+    )
 }
 
 fn describe_ron_error(error: &ron::Error) -> (Code, String) {
     use ron::Error as E;
-    let text = error.to_string();
-    let shape = matches!(
-        error,
-        E::Message(_)
-            | E::NoSuchStructField { .. }
-            | E::MissingStructField { .. }
-            | E::DuplicateStructField { .. }
-            | E::NoSuchEnumVariant { .. }
-            | E::InvalidValueForType { .. }
-            | E::ExpectedDifferentLength { .. }
-            | E::ExpectedDifferentStructName { .. }
-    );
-    if text.contains("untagged enum Likelihood") {
-        let words = "Never, VeryRarely, Rarely, Sometimes, Often, VeryOften or Always";
-        return (Code::Shape, format!("expected a probability between 0 and 1, or one of {words}"));
+    let message = match error {
+        E::Message(m) if m.contains("untagged enum Likelihood") => {
+            "expected a probability between 0 and 1, or one of Never, VeryRarely, Rarely, Sometimes, Often, \
+             VeryOften or Always"
+                .to_string()
+        }
+        E::Eof => "the file ends too early: a bracket or a quote is not closed".into(),
+        E::ExpectedComma => "a comma is missing here".into(),
+        E::ExpectedStringEnd => "this text is not closed: it needs a closing \"".into(),
+        E::TrailingCharacters => "there is more text after the end of the case".into(),
+        E::MissingStructField { field, outer } => match outer {
+            Some(outer) => format!("`{field}` is missing from this {outer}"),
+            None => format!("`{field}` is missing"),
+        },
+        other => lower_first(&other.to_string()),
+    };
+    (
+        if is_syntax(error) {
+            Code::Syntax
+        } else {
+            Code::Shape
+        },
+        message,
+    )
+}
+
+fn ron_help(error: &ron::Error) -> Option<&'static str> {
+    use ron::Error as E;
+    match error {
+        E::Eof | E::ExpectedArrayEnd | E::ExpectedMapEnd | E::ExpectedStructLikeEnd => {
+            Some("every ( [ { needs its closing ) ] }, and every \" its partner")
+        }
+        E::ExpectedComma => Some("items in a list, a map or a ( ... ) are separated by commas"),
+        E::ExpectedFloat | E::ExpectedInteger => {
+            Some("numbers are written without quotes, e.g. `hours: 1.5`")
+        }
+        E::ExpectedString => {
+            Some("text is written in double quotes, e.g. `label: \"Visit the family\"`")
+        }
+        E::NoSuchStructField { .. } => Some("check the spelling against docs/authoring.md"),
+        _ => None,
     }
-    (if shape { Code::Shape } else { Code::Syntax }, text)
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// Merges the parsed files into one case, recording where each entry came from. Scalar fields given
@@ -262,7 +408,9 @@ fn merge(loaded: &mut LoadedCase, parts: Vec<(usize, CaseFile)>) -> Case {
                     Code::FormatVersion,
                     p,
                     pos,
-                    format!("this build reads case format {FORMAT_VERSION}; this file says {format}"),
+                    format!(
+                        "this build reads case format {FORMAT_VERSION}; this file says {format}"
+                    ),
                 ));
             }
             fields.entry("format").or_insert(file);
@@ -294,22 +442,63 @@ fn merge(loaded: &mut LoadedCase, parts: Vec<(usize, CaseFile)>) -> Case {
         take!(hours_available);
         take!(start);
         take!(out_of_time);
-        extend(&mut case.agencies, &mut loaded.origins.agencies, part.agencies, file);
-        extend(&mut case.hypotheses, &mut loaded.origins.hypotheses, part.hypotheses, file);
-        extend(&mut case.findings, &mut loaded.origins.findings, part.findings, file);
-        extend(&mut case.scenes, &mut loaded.origins.scenes, part.scenes, file);
-        extend(&mut case.decisions, &mut loaded.origins.decisions, part.decisions, file);
-        extend(&mut case.variants, &mut loaded.origins.variants, part.variants, file);
-        loaded.origins.themes.extend(part.themes.iter().map(|_| file));
+        extend(
+            &mut case.agencies,
+            &mut loaded.origins.agencies,
+            part.agencies,
+            file,
+        );
+        extend(
+            &mut case.hypotheses,
+            &mut loaded.origins.hypotheses,
+            part.hypotheses,
+            file,
+        );
+        extend(
+            &mut case.findings,
+            &mut loaded.origins.findings,
+            part.findings,
+            file,
+        );
+        extend(
+            &mut case.scenes,
+            &mut loaded.origins.scenes,
+            part.scenes,
+            file,
+        );
+        extend(
+            &mut case.decisions,
+            &mut loaded.origins.decisions,
+            part.decisions,
+            file,
+        );
+        extend(
+            &mut case.variants,
+            &mut loaded.origins.variants,
+            part.variants,
+            file,
+        );
+        loaded
+            .origins
+            .themes
+            .extend(part.themes.iter().map(|_| file));
         case.themes.extend(part.themes);
-        loaded.origins.teaching.extend(part.teaching.iter().map(|_| file));
+        loaded
+            .origins
+            .teaching
+            .extend(part.teaching.iter().map(|_| file));
         case.teaching.extend(part.teaching);
     }
     for (name, first, second) in twice {
         let (p, pos) = loaded.locate_key(second, &Path::root().field(name));
-        let first_path = loaded.files[first].path.display().to_string();
-        let d = Diagnostic::new(Code::FieldTwice, p, pos, format!("`{name}` is also given in {first_path}"))
-            .with_help("give each top-level field in one file of the case only");
+        let first_path = loaded.short_name(first);
+        let d = Diagnostic::new(
+            Code::FieldTwice,
+            p,
+            pos,
+            format!("`{name}` is also given in {first_path}"),
+        )
+        .with_help("give each top-level field in one file of the case only");
         loaded.diagnostics.push(d);
     }
     loaded.origins.fields = fields;
@@ -340,11 +529,22 @@ const REQUIRED: [&str; 10] = [
 fn report_missing_fields(loaded: &mut LoadedCase, format_seen: bool) {
     let main_file = main_file(loaded);
     for name in REQUIRED {
-        let given = if name == "format" { format_seen } else { loaded.origins.fields.contains_key(name) };
+        let given = if name == "format" {
+            format_seen
+        } else {
+            loaded.origins.fields.contains_key(name)
+        };
         if !given {
             let (p, pos) = loaded.locate(main_file, &Path::root());
-            let d = Diagnostic::new(Code::MissingField, p, pos, format!("the case has no `{name}`"))
-                .with_help(format!("add `{name}: ...` to the case (see docs/authoring.md)"));
+            let d = Diagnostic::new(
+                Code::MissingField,
+                p,
+                pos,
+                format!("the case has no `{name}`"),
+            )
+            .with_help(format!(
+                "add `{name}: ...` to the case (see docs/authoring.md)"
+            ));
             loaded.diagnostics.push(d);
         }
     }

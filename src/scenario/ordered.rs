@@ -23,7 +23,10 @@ impl<T: PartialEq> PartialEq for OrderedMap<T> {
 
 impl<T> Default for OrderedMap<T> {
     fn default() -> Self {
-        OrderedMap { entries: Vec::new(), index: HashMap::new() }
+        OrderedMap {
+            entries: Vec::new(),
+            index: HashMap::new(),
+        }
     }
 }
 
@@ -77,6 +80,17 @@ impl<T> OrderedMap<T> {
 
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
         self.entries.iter_mut().map(|(_, v)| v)
+    }
+
+    /// Keys written more than once, once each, in the order of their second appearance.
+    pub fn duplicates(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            if self.index.get(k) != Some(&i) && !out.contains(&k.as_str()) {
+                out.push(k);
+            }
+        }
+        out
     }
 
     pub fn into_entries(self) -> Vec<(String, T)> {

@@ -90,6 +90,30 @@ impl SpanIndex {
             .unwrap_or_else(|| self.value(path))
     }
 
+    /// Names the entry being written at `pos` (such as `scenes."office".actions[0]`): the path of the
+    /// last value that starts at or before `pos`, less any trailing field names.
+    pub fn describe_place(&self, pos: Pos) -> Option<String> {
+        let (path, _) = self
+            .values
+            .iter()
+            .filter(|(_, p)| **p <= pos)
+            .max_by_key(|(path, p)| (**p, path.0.len()))?;
+        let keep = path.0.iter().rposition(|s| !matches!(s, Seg::Field(_)))?;
+        let mut out = String::new();
+        for seg in &path.0[..=keep] {
+            match seg {
+                Seg::Field(name) if out.is_empty() => out.push_str(name),
+                Seg::Field(name) => {
+                    out.push('.');
+                    out.push_str(name);
+                }
+                Seg::Key(k) => out.push_str(&format!(".\"{k}\"")),
+                Seg::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        Some(out)
+    }
+
     /// Every place a map key or field name at `path` was written (more than one when duplicated).
     pub fn key_occurrences(&self, path: &Path) -> Vec<Pos> {
         self.keys.get(path).cloned().unwrap_or_default()
@@ -116,7 +140,10 @@ impl Walker {
     }
 
     fn pos(&self) -> Pos {
-        Pos { line: self.line, column: self.column }
+        Pos {
+            line: self.line,
+            column: self.column,
+        }
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -322,7 +349,11 @@ impl Walker {
             let before = self.at;
             if let Some((name, pos)) = self.field_name() {
                 path.push(Seg::Field(name));
-                self.index.keys.entry(Path(path.clone())).or_default().push(pos);
+                self.index
+                    .keys
+                    .entry(Path(path.clone()))
+                    .or_default()
+                    .push(pos);
                 self.value(path, depth + 1);
                 path.pop();
             } else {
@@ -345,7 +376,11 @@ impl Walker {
             return None;
         }
         let mut end = self.at;
-        while self.chars.get(end).is_some_and(|c| c.is_alphanumeric() || *c == '_') {
+        while self
+            .chars
+            .get(end)
+            .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+        {
             end += 1;
         }
         let mut after = end;
@@ -418,7 +453,11 @@ impl Walker {
                 }
             };
             path.push(Seg::Key(key));
-            self.index.keys.entry(Path(path.clone())).or_default().push(key_pos);
+            self.index
+                .keys
+                .entry(Path(path.clone()))
+                .or_default()
+                .push(key_pos);
             self.skip_ws();
             if self.peek() == Some(':') {
                 self.bump();

@@ -29,7 +29,11 @@ impl Stats {
             findings: case.findings.len(),
             hypotheses: case.hypotheses.len(),
             agencies: case.agencies.len(),
-            checkpoints: case.scenes.values().filter(|s| matches!(s, Scene::Checkpoint(_))).count(),
+            checkpoints: case
+                .scenes
+                .values()
+                .filter(|s| matches!(s, Scene::Checkpoint(_)))
+                .count(),
             decisions: case.decisions.len(),
         }
     }
@@ -44,8 +48,14 @@ fn actions_of(scene: &Scene) -> &[super::model::Action] {
 
 /// Runs every semantic check over a loaded case, adding its diagnostics to the case's own.
 pub fn validate(loaded: &mut LoadedCase) {
-    let Some(case) = loaded.case.as_ref() else { return };
-    let mut checker = Checker { loaded, case, out: Vec::new() };
+    let Some(case) = loaded.case.as_ref() else {
+        return;
+    };
+    let mut checker = Checker {
+        loaded,
+        case,
+        out: Vec::new(),
+    };
     checker.duplicate_ids();
     checker.hypotheses();
     checker.findings();
@@ -54,8 +64,12 @@ pub fn validate(loaded: &mut LoadedCase) {
     checker.decisions();
     checker.variants();
     checker.graph();
+    checker.inner_duplicates();
+    checker.empty_texts();
     let mut found = checker.out;
-    found.sort_by(|a, b| (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code)));
+    found.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
+    });
     loaded.diagnostics.extend(found);
 }
 
@@ -74,7 +88,13 @@ impl Checker<'_> {
         self.out.last_mut().expect("just pushed")
     }
 
-    fn report_key(&mut self, code: Code, file: usize, path: &Path, message: String) -> &mut Diagnostic {
+    fn report_key(
+        &mut self,
+        code: Code,
+        file: usize,
+        path: &Path,
+        message: String,
+    ) -> &mut Diagnostic {
         let (p, pos) = self.loaded.locate_key(file, path);
         self.out.push(Diagnostic::new(code, p, pos, message));
         self.out.last_mut().expect("just pushed")
@@ -84,10 +104,22 @@ impl Checker<'_> {
         self.loaded.field_file(field)
     }
 
-    fn unknown(&mut self, code: Code, file: usize, path: &Path, what: &str, id: &str, known: Vec<&str>) {
+    fn unknown(
+        &mut self,
+        code: Code,
+        file: usize,
+        path: &Path,
+        what: &str,
+        id: &str,
+        mut known: Vec<&str>,
+    ) {
+        let mut seen = HashSet::new();
+        known.retain(|k| seen.insert(*k));
+        let what_plural = plural(what);
         let help = suggest(id, known.iter().copied())
-            .unwrap_or_else(|| format!("known {what}s: {}", list_or_none(&known)));
-        self.report(code, file, path, format!("there is no {what} \"{id}\"")).help = Some(help);
+            .unwrap_or_else(|| format!("known {what_plural}: {}", list_or_none(&known)));
+        self.report(code, file, path, format!("there is no {what} \"{id}\""))
+            .help = Some(help);
     }
 
     fn duplicate_ids(&mut self) {
@@ -115,25 +147,174 @@ impl Checker<'_> {
         for (si, (scene_id, scene)) in c.scenes.iter().enumerate() {
             for (ai, action) in actions_of(scene).iter().enumerate() {
                 if actions.insert(&action.id, si).is_some() {
-                    let path = Path::root().field("scenes").key(scene_id).field("actions").index(ai).field("id");
+                    let path = Path::root()
+                        .field("scenes")
+                        .key(scene_id)
+                        .field("actions")
+                        .index(ai)
+                        .field("id");
                     let msg = format!("the action ID \"{}\" is used twice", action.id);
-                    self.report(Code::DuplicateId, o.scenes[si], &path, msg).help =
-                        Some("every action needs its own ID: saved playthroughs refer to it".into());
+                    self.report(Code::DuplicateId, o.scenes[si], &path, msg)
+                        .help = Some(
+                        "every action needs its own ID: saved playthroughs refer to it".into(),
+                    );
                 }
             }
         }
     }
 
-    fn report_duplicate(&mut self, section: &str, key: &str, first_file: usize, second_file: usize) {
+    /// Keys given twice inside an entry's own map (a loss, a likelihood, an outcome, a variant's prior).
+    fn inner_duplicates(&mut self) {
+        let c = self.case;
+        let o = &self.loaded.origins;
+        let mut found: Vec<(usize, Path, String)> = Vec::new();
+        for (i, (id, f)) in c.findings.iter().enumerate() {
+            let base = Path::root().field("findings").key(id).field("likely");
+            found.extend(
+                f.likely
+                    .duplicates()
+                    .into_iter()
+                    .map(|k| (o.findings[i], base.key(k), k.to_string())),
+            );
+        }
+        for (i, (id, d)) in c.decisions.iter().enumerate() {
+            let base = Path::root().field("decisions").key(id);
+            found.extend(
+                d.loss
+                    .duplicates()
+                    .into_iter()
+                    .map(|k| (o.decisions[i], base.field("loss").key(k), k.to_string())),
+            );
+            found.extend(
+                d.outcomes
+                    .duplicates()
+                    .into_iter()
+                    .map(|k| (o.decisions[i], base.field("outcomes").key(k), k.to_string())),
+            );
+        }
+        for (i, (id, v)) in c.variants.iter().enumerate() {
+            let base = Path::root().field("variants").key(id).field("priors");
+            found.extend(
+                v.priors
+                    .duplicates()
+                    .into_iter()
+                    .map(|k| (o.variants[i], base.key(k), k.to_string())),
+            );
+        }
+        for (file, path, key) in found {
+            let spans = self.loaded.files[file].spans();
+            let pos = spans
+                .key_occurrences(&path)
+                .get(1)
+                .copied()
+                .unwrap_or_else(|| spans.key(&path));
+            let d = Diagnostic::new(
+                Code::DuplicateId,
+                &self.loaded.files[file].path,
+                pos,
+                format!("\"{key}\" is given twice here"),
+            )
+            .with_help("give each hypothesis once; the checker cannot tell which value you meant");
+            self.out.push(d);
+        }
+    }
+
+    /// Text a trainee would see that an author left empty.
+    fn empty_texts(&mut self) {
+        let c = self.case;
+        let header = [
+            ("title", &c.title),
+            ("summary", &c.summary),
+            ("you_are", &c.you_are),
+            ("briefing", &c.briefing),
+        ];
+        for (field, text) in header {
+            if self.loaded.origins.fields.contains_key(field) && text.trim().is_empty() {
+                let file = self.header_file(field);
+                self.empty(
+                    file,
+                    &Path::root().field(field),
+                    format!("the case's `{field}` is empty"),
+                );
+            }
+        }
+        for (i, (id, a)) in c.agencies.iter().enumerate() {
+            if a.label.trim().is_empty() {
+                let path = Path::root().field("agencies").key(id).field("label");
+                self.empty(
+                    self.loaded.origins.agencies[i],
+                    &path,
+                    format!("agency \"{id}\" has an empty label"),
+                );
+            }
+        }
+        for (i, (id, v)) in c.variants.iter().enumerate() {
+            if v.label.trim().is_empty() {
+                let path = Path::root().field("variants").key(id).field("label");
+                self.empty(
+                    self.loaded.origins.variants[i],
+                    &path,
+                    format!("variant \"{id}\" has an empty label"),
+                );
+            }
+        }
+        for (i, (id, scene)) in c.scenes.iter().enumerate() {
+            if let Scene::Decide(d) = scene
+                && d.prompt.trim().is_empty()
+            {
+                let path = Path::root().field("scenes").key(id).field("prompt");
+                self.empty(
+                    self.loaded.origins.scenes[i],
+                    &path,
+                    format!("decision point \"{id}\" has no prompt"),
+                );
+            }
+        }
+        for (i, (id, d)) in c.decisions.iter().enumerate() {
+            let file = self.loaded.origins.decisions[i];
+            let base = Path::root().field("decisions").key(id);
+            if d.label.trim().is_empty() {
+                self.empty(
+                    file,
+                    &base.field("label"),
+                    format!("decision \"{id}\" has an empty label"),
+                );
+            }
+            for (h, text) in d.outcomes.iter() {
+                if text.trim().is_empty() {
+                    let msg = format!("decision \"{id}\" has an empty outcome for \"{h}\"");
+                    self.empty(file, &base.field("outcomes").key(h), msg);
+                }
+            }
+        }
+    }
+
+    fn empty(&mut self, file: usize, path: &Path, message: String) {
+        self.report(Code::EmptyText, file, path, message).help =
+            Some("a trainee will see this text: write it, even briefly".into());
+    }
+
+    fn report_duplicate(
+        &mut self,
+        section: &str,
+        key: &str,
+        first_file: usize,
+        second_file: usize,
+    ) {
         let path = Path::root().field(section).key(key);
         let files = &self.loaded.files;
         let (file, pos) = if first_file == second_file {
             let all = files[second_file].spans().key_occurrences(&path);
-            (second_file, all.get(1).copied().unwrap_or_else(|| files[second_file].spans().key(&path)))
+            (
+                second_file,
+                all.get(1)
+                    .copied()
+                    .unwrap_or_else(|| files[second_file].spans().key(&path)),
+            )
         } else {
             (second_file, files[second_file].spans().key(&path))
         };
-        let first = files[first_file].path.display().to_string();
+        let first = self.loaded.short_name(first_file);
         let d = Diagnostic::new(
             Code::DuplicateId,
             &files[file].path,
@@ -146,21 +327,43 @@ impl Checker<'_> {
 
     fn hypotheses(&mut self) {
         let c = self.case;
-        let file = self.loaded.origins.hypotheses.first().copied().unwrap_or(self.header_file("id"));
+        let file = self
+            .loaded
+            .origins
+            .hypotheses
+            .first()
+            .copied()
+            .unwrap_or(self.header_file("id"));
         if c.hypotheses.len() < 2 {
-            let msg = format!("the case has {} hypotheses; it needs at least two", c.hypotheses.len());
-            self.report(Code::TooFewHypotheses, file, &Path::root().field("hypotheses"), msg).help =
-                Some("judgement needs competing explanations, such as inflicted and accidental injury".into());
+            let msg = format!(
+                "the case has {}; it needs at least two",
+                count(c.hypotheses.len(), "hypothesis")
+            );
+            self.report_key(
+                Code::TooFewHypotheses,
+                file,
+                &Path::root().field("hypotheses"),
+                msg,
+            )
+            .help = Some(
+                "judgement needs competing explanations, such as inflicted and accidental injury"
+                    .into(),
+            );
         }
         for (i, (id, h)) in c.hypotheses.iter().enumerate() {
             let f = self.loaded.origins.hypotheses[i];
             if !(0.0..=1.0).contains(&h.prior) {
                 let path = Path::root().field("hypotheses").key(id).field("prior");
-                self.report(Code::ProbabilityRange, f, &path, format!("prior {} is outside 0 to 1", h.prior));
+                self.report(
+                    Code::ProbabilityRange,
+                    f,
+                    &path,
+                    format!("prior {} is outside 0 to 1", h.prior),
+                );
             }
             if h.label.trim().is_empty() {
                 let path = Path::root().field("hypotheses").key(id).field("label");
-                self.report(Code::EmptyText, f, &path, format!("hypothesis \"{id}\" has an empty label"));
+                self.empty(f, &path, format!("hypothesis \"{id}\" has an empty label"));
             }
         }
         let sum: f64 = c.hypotheses.values().map(|h| h.prior).sum();
@@ -179,12 +382,26 @@ impl Checker<'_> {
             let file = self.loaded.origins.findings[i];
             let base = Path::root().field("findings").key(id);
             if !c.agencies.contains_key(&f.agency) {
-                self.unknown(Code::UnknownAgency, file, &base.field("agency"), "agency", &f.agency, agencies.clone());
+                self.unknown(
+                    Code::UnknownAgency,
+                    file,
+                    &base.field("agency"),
+                    "agency",
+                    &f.agency,
+                    agencies.clone(),
+                );
             }
             for (h, l) in f.likely.iter() {
                 let path = base.field("likely").key(h);
                 if !c.hypotheses.contains_key(h) {
-                    self.unknown(Code::UnknownHypothesis, file, &path, "hypothesis", h, hyps.clone());
+                    self.unknown(
+                        Code::UnknownHypothesis,
+                        file,
+                        &path,
+                        "hypothesis",
+                        h,
+                        hyps.clone(),
+                    );
                 }
                 if let Likelihood::Number(p) = l
                     && !(0.0..=1.0).contains(p)
@@ -194,22 +411,30 @@ impl Checker<'_> {
                         Some("write a number from 0 to 1, or a word such as Often".into());
                 }
             }
-            let missing: Vec<&str> = hyps.iter().copied().filter(|h| !f.likely.contains_key(h)).collect();
+            let missing: Vec<&str> = hyps
+                .iter()
+                .copied()
+                .filter(|h| !f.likely.contains_key(h))
+                .collect();
             if !missing.is_empty() {
-                let msg = format!("finding \"{id}\" gives no probability for {}", quoted(&missing));
-                self.report_key(Code::MissingLikelihood, file, &base.field("likely"), msg).help =
-                    Some("say how likely the finding is under every hypothesis".into());
+                let msg = format!(
+                    "finding \"{id}\" gives no probability for {}",
+                    quoted(&missing)
+                );
+                self.report_key(Code::MissingLikelihood, file, &base.field("likely"), msg)
+                    .help = Some("say how likely the finding is under every hypothesis".into());
             }
             if f.source.trim().is_empty() {
                 let msg = format!("finding \"{id}\" has no source note");
                 self.report_key(Code::MissingSource, file, &base, msg).help = Some(
-                    "add `source: \"...\"` naming the study, or \"Illustrative: expert judgement\"".into(),
+                    "add `source: \"...\"` naming the study, or \"Illustrative: expert judgement\""
+                        .into(),
                 );
             }
             for (field, text) in [("present", &f.present), ("absent", &f.absent)] {
                 if text.trim().is_empty() {
                     let msg = format!("finding \"{id}\" has an empty `{field}` text");
-                    self.report(Code::EmptyText, file, &base.field(field), msg);
+                    self.empty(file, &base.field(field), msg);
                 }
             }
         }
@@ -217,21 +442,37 @@ impl Checker<'_> {
 
     fn scenes(&mut self) {
         let c = self.case;
-        let flags_set: HashSet<&str> =
-            c.scenes.values().flat_map(actions_of).flat_map(|a| a.sets.iter().map(String::as_str)).collect();
-        let action_ids: HashSet<&str> = c.scenes.values().flat_map(actions_of).map(|a| a.id.as_str()).collect();
+        let flags_set: HashSet<&str> = c
+            .scenes
+            .values()
+            .flat_map(actions_of)
+            .flat_map(|a| a.sets.iter().map(String::as_str))
+            .collect();
+        let action_ids: HashSet<&str> = c
+            .scenes
+            .values()
+            .flat_map(actions_of)
+            .map(|a| a.id.as_str())
+            .collect();
         for (i, (id, scene)) in c.scenes.iter().enumerate() {
             let file = self.loaded.origins.scenes[i];
             let base = Path::root().field("scenes").key(id);
             match scene {
                 Scene::Scene(n) => {
                     if n.text.trim().is_empty() {
-                        self.report(Code::EmptyText, file, &base.field("text"), format!("scene \"{id}\" has no text"));
+                        self.empty(
+                            file,
+                            &base.field("text"),
+                            format!("scene \"{id}\" has no text"),
+                        );
                     }
                     if n.actions.is_empty() {
-                        let msg = format!("scene \"{id}\" offers no actions, and it is not a decision point");
-                        self.report_key(Code::DeadEnd, file, &base, msg).help =
-                            Some("add an action, or make it `Decide(...)` if the case ends here".into());
+                        let msg = format!(
+                            "scene \"{id}\" offers no actions, and it is not a decision point"
+                        );
+                        self.report_key(Code::DeadEnd, file, &base, msg).help = Some(
+                            "add an action, or make it `Decide(...)` if the case ends here".into(),
+                        );
                     }
                     for (ai, action) in n.actions.iter().enumerate() {
                         let path = base.field("actions").index(ai);
@@ -241,11 +482,18 @@ impl Checker<'_> {
                 Scene::Checkpoint(cp) => {
                     if !c.scenes.contains_key(&cp.next) {
                         let known = c.scenes.keys().collect();
-                        self.unknown(Code::UnknownScene, file, &base.field("next"), "scene", &cp.next, known);
+                        self.unknown(
+                            Code::UnknownScene,
+                            file,
+                            &base.field("next"),
+                            "scene",
+                            &cp.next,
+                            known,
+                        );
                     }
                     if cp.prompt.trim().is_empty() {
                         let msg = format!("checkpoint \"{id}\" has no prompt");
-                        self.report(Code::EmptyText, file, &base.field("prompt"), msg);
+                        self.empty(file, &base.field("prompt"), msg);
                     }
                 }
                 Scene::Decide(d) => {
@@ -253,7 +501,14 @@ impl Checker<'_> {
                         if !c.decisions.contains_key(dec) {
                             let known = c.decisions.keys().collect();
                             let path = base.field("decisions").index(k);
-                            self.unknown(Code::UnknownDecision, file, &path, "decision", dec, known);
+                            self.unknown(
+                                Code::UnknownDecision,
+                                file,
+                                &path,
+                                "decision",
+                                dec,
+                                known,
+                            );
                         }
                     }
                 }
@@ -272,29 +527,54 @@ impl Checker<'_> {
         let c = self.case;
         if !c.scenes.contains_key(&action.goto) {
             let known = c.scenes.keys().collect();
-            self.unknown(Code::UnknownScene, file, &path.field("goto"), "scene", &action.goto, known);
+            self.unknown(
+                Code::UnknownScene,
+                file,
+                &path.field("goto"),
+                "scene",
+                &action.goto,
+                known,
+            );
         }
         if action.label.trim().is_empty() {
             let msg = format!("action \"{}\" has an empty label", action.id);
-            self.report(Code::EmptyText, file, &path.field("label"), msg);
+            self.empty(file, &path.field("label"), msg);
         }
         if !action.hours.is_finite() || action.hours < 0.0 {
-            let msg = format!("action \"{}\" takes {} hours", action.id, action.hours);
-            self.report(Code::BadNumber, file, &path.field("hours"), msg).help =
-                Some("hours must be zero or more".into());
-        } else if c.hours_available.is_finite() && action.hours > c.hours_available {
             let msg = format!(
-                "action \"{}\" takes {} hours, more than the {} the case allows",
+                "action \"{}\" takes {}",
                 action.id,
-                trim_float(action.hours),
-                trim_float(c.hours_available)
+                count_hours(action.hours)
             );
-            self.report(Code::ActionTooLong, file, &path.field("hours"), msg);
+            self.report(Code::BadNumber, file, &path.field("hours"), msg)
+                .help = Some("hours must be zero or more".into());
+        } else if c.hours_available.is_finite()
+            && c.hours_available > 0.0
+            && action.hours > c.hours_available
+        {
+            let msg = format!(
+                "action \"{}\" takes {}, more than the {} the case allows",
+                action.id,
+                count_hours(action.hours),
+                count_hours(c.hours_available)
+            );
+            self.report(Code::ActionTooLong, file, &path.field("hours"), msg)
+                .help = Some(
+                "shorten the action or raise `hours_available`; as written it can never be taken"
+                    .into(),
+            );
         }
         let findings = || c.findings.keys().collect::<Vec<&str>>();
         for (k, f) in action.looks_for.iter().enumerate() {
             if !c.findings.contains_key(f) {
-                self.unknown(Code::UnknownFinding, file, &path.field("looks_for").index(k), "finding", f, findings());
+                self.unknown(
+                    Code::UnknownFinding,
+                    file,
+                    &path.field("looks_for").index(k),
+                    "finding",
+                    f,
+                    findings(),
+                );
             }
         }
         for (k, need) in action.needs.iter().enumerate() {
@@ -327,7 +607,14 @@ impl Checker<'_> {
                 && !c.agencies.contains_key(a)
             {
                 let known = c.agencies.keys().collect();
-                self.unknown(Code::UnknownAgency, file, &path.field("tags").index(k).index(0), "agency", a, known);
+                self.unknown(
+                    Code::UnknownAgency,
+                    file,
+                    &path.field("tags").index(k).index(0),
+                    "agency",
+                    a,
+                    known,
+                );
             }
         }
     }
@@ -335,7 +622,11 @@ impl Checker<'_> {
     fn header(&mut self) {
         let c = self.case;
         for field in ["start", "out_of_time"] {
-            let target = if field == "start" { &c.start } else { &c.out_of_time };
+            let target = if field == "start" {
+                &c.start
+            } else {
+                &c.out_of_time
+            };
             if !self.loaded.origins.fields.contains_key(field) {
                 continue;
             }
@@ -343,10 +634,21 @@ impl Checker<'_> {
             match c.scenes.get(target) {
                 None => {
                     let known = c.scenes.keys().collect();
-                    self.unknown(Code::UnknownScene, file, &Path::root().field(field), "scene", target, known);
+                    self.unknown(
+                        Code::UnknownScene,
+                        file,
+                        &Path::root().field(field),
+                        "scene",
+                        target,
+                        known,
+                    );
                 }
-                Some(_) if field == "out_of_time" && !leads_to_decision(c, target) => {
-                    let msg = format!("`out_of_time` leads to \"{target}\", which is not a decision point or a checkpoint before one");
+                Some(_)
+                    if field == "out_of_time" && has_decide(c) && !leads_to_decision(c, target) =>
+                {
+                    let msg = format!(
+                        "`out_of_time` leads to \"{target}\", which is not a decision point or a checkpoint before one"
+                    );
                     self.report(Code::OutOfTimeTarget, file, &Path::root().field(field), msg).help = Some(
                         "point it at a Checkpoint or Decide scene, so a trainee out of time goes on to judge".into(),
                     );
@@ -358,8 +660,16 @@ impl Checker<'_> {
             && (!c.hours_available.is_finite() || c.hours_available <= 0.0)
         {
             let file = self.header_file("hours_available");
-            let msg = format!("hours_available is {}; it must be more than zero", c.hours_available);
-            self.report(Code::BadNumber, file, &Path::root().field("hours_available"), msg);
+            let msg = format!(
+                "hours_available is {}; it must be more than zero",
+                c.hours_available
+            );
+            self.report(
+                Code::BadNumber,
+                file,
+                &Path::root().field("hours_available"),
+                msg,
+            );
         }
     }
 
@@ -369,8 +679,10 @@ impl Checker<'_> {
         if c.decisions.is_empty() {
             let file = self.header_file("id");
             let msg = "the case has no decisions".to_string();
-            self.report(Code::NoDecisions, file, &Path::root(), msg).help =
-                Some("add `decisions: { ... }` with the closed set of decisions and their losses".into());
+            self.report(Code::NoDecisions, file, &Path::root(), msg)
+                .help = Some(
+                "add `decisions: { ... }` with the closed set of decisions and their losses".into(),
+            );
         }
         for (i, (id, d)) in c.decisions.iter().enumerate() {
             let file = self.loaded.origins.decisions[i];
@@ -378,29 +690,62 @@ impl Checker<'_> {
             for (h, loss) in d.loss.iter() {
                 let path = base.field("loss").key(h);
                 if !c.hypotheses.contains_key(h) {
-                    self.unknown(Code::UnknownHypothesis, file, &path, "hypothesis", h, hyps.clone());
+                    self.unknown(
+                        Code::UnknownHypothesis,
+                        file,
+                        &path,
+                        "hypothesis",
+                        h,
+                        hyps.clone(),
+                    );
                 }
                 if !loss.is_finite() {
-                    self.report(Code::BadNumber, file, &path, format!("loss {loss} is not a number"));
+                    self.report(
+                        Code::BadNumber,
+                        file,
+                        &path,
+                        format!("loss {loss} is not a number"),
+                    );
                 }
             }
             for (h, _) in d.outcomes.iter() {
                 if !c.hypotheses.contains_key(h) {
                     let path = base.field("outcomes").key(h);
-                    self.unknown(Code::UnknownHypothesis, file, &path, "hypothesis", h, hyps.clone());
+                    self.unknown(
+                        Code::UnknownHypothesis,
+                        file,
+                        &path,
+                        "hypothesis",
+                        h,
+                        hyps.clone(),
+                    );
                 }
             }
-            let missing: Vec<&str> = hyps.iter().copied().filter(|h| !d.loss.contains_key(h)).collect();
+            let missing: Vec<&str> = hyps
+                .iter()
+                .copied()
+                .filter(|h| !d.loss.contains_key(h))
+                .collect();
             if !missing.is_empty() {
                 let msg = format!("decision \"{id}\" has no loss for {}", quoted(&missing));
-                self.report_key(Code::LossGap, file, &base.field("loss"), msg).help =
-                    Some("give what this decision costs under every hypothesis (0 = the right call)".into());
+                self.report_key(Code::LossGap, file, &base.field("loss"), msg)
+                    .help = Some(
+                    "give what this decision costs under every hypothesis (0 = the right call)"
+                        .into(),
+                );
             }
-            let missing: Vec<&str> = hyps.iter().copied().filter(|h| !d.outcomes.contains_key(h)).collect();
+            let missing: Vec<&str> = hyps
+                .iter()
+                .copied()
+                .filter(|h| !d.outcomes.contains_key(h))
+                .collect();
             if !missing.is_empty() {
                 let msg = format!("decision \"{id}\" has no outcome for {}", quoted(&missing));
-                self.report_key(Code::OutcomeGap, file, &base.field("outcomes"), msg).help =
-                    Some("write what happens to the child after this decision under every hypothesis".into());
+                self.report_key(Code::OutcomeGap, file, &base.field("outcomes"), msg)
+                    .help = Some(
+                    "write what happens to the child after this decision under every hypothesis"
+                        .into(),
+                );
             }
         }
     }
@@ -414,26 +759,55 @@ impl Checker<'_> {
             for (h, p) in v.priors.iter() {
                 let path = base.field("priors").key(h);
                 if !c.hypotheses.contains_key(h) {
-                    self.unknown(Code::UnknownHypothesis, file, &path, "hypothesis", h, hyps.clone());
+                    self.unknown(
+                        Code::UnknownHypothesis,
+                        file,
+                        &path,
+                        "hypothesis",
+                        h,
+                        hyps.clone(),
+                    );
                 }
                 if !(0.0..=1.0).contains(p) {
-                    self.report(Code::ProbabilityRange, file, &path, format!("prior {p} is outside 0 to 1"));
+                    self.report(
+                        Code::ProbabilityRange,
+                        file,
+                        &path,
+                        format!("prior {p} is outside 0 to 1"),
+                    );
                 }
             }
             if !v.priors.is_empty() {
                 let sum: f64 = v.priors.values().sum();
-                let missing: Vec<&str> = hyps.iter().copied().filter(|h| !v.priors.contains_key(h)).collect();
+                let missing: Vec<&str> = hyps
+                    .iter()
+                    .copied()
+                    .filter(|h| !v.priors.contains_key(h))
+                    .collect();
                 if (sum - 1.0).abs() > PRIOR_TOLERANCE || !missing.is_empty() {
-                    let msg = format!("variant \"{id}\" priors add up to {} over {} of {} hypotheses",
-                        trim_float(sum), v.priors.len(), hyps.len());
-                    self.report_key(Code::PriorSum, file, &base.field("priors"), msg).help =
-                        Some("a variant's priors must name every hypothesis and add up to 1".into());
+                    let msg = format!(
+                        "variant \"{id}\" priors add up to {} over {} of {} hypotheses",
+                        trim_float(sum),
+                        v.priors.len(),
+                        hyps.len()
+                    );
+                    self.report_key(Code::PriorSum, file, &base.field("priors"), msg)
+                        .help = Some(
+                        "a variant's priors must name every hypothesis and add up to 1".into(),
+                    );
                 }
             }
             if let Some(t) = &v.truth
                 && !c.hypotheses.contains_key(t)
             {
-                self.unknown(Code::UnknownHypothesis, file, &base.field("truth"), "hypothesis", t, hyps.clone());
+                self.unknown(
+                    Code::UnknownHypothesis,
+                    file,
+                    &base.field("truth"),
+                    "hypothesis",
+                    t,
+                    hyps.clone(),
+                );
             }
         }
     }
@@ -441,30 +815,57 @@ impl Checker<'_> {
     fn graph(&mut self) {
         let c = self.case;
         let ids: Vec<&str> = c.scenes.keys().collect();
-        let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            index.entry(id).or_insert(i);
+        }
         let edges: Vec<Vec<usize>> = c.scenes.values().map(|s| successors(s, &index)).collect();
-        let narrative: Vec<bool> = c.scenes.values().map(|s| matches!(s, Scene::Scene(_))).collect();
+        let narrative: Vec<bool> = c
+            .scenes
+            .values()
+            .map(|s| matches!(s, Scene::Scene(_)))
+            .collect();
         let start = index.get(c.start.as_str()).copied();
-        let reached = reachable_from(&edges, start, index.get(c.out_of_time.as_str()).copied(), &narrative);
+        let reached = reachable_from(
+            &edges,
+            start,
+            index.get(c.out_of_time.as_str()).copied(),
+            &narrative,
+        );
         let start_known = index.contains_key(c.start.as_str());
         if start_known {
             for (i, id) in ids.iter().enumerate() {
-                if !reached[i] {
+                if !reached[i] && index.get(id) == Some(&i) {
                     let file = self.loaded.origins.scenes[i];
                     let msg = format!("no path from the start reaches scene \"{id}\"");
-                    self.report_key(Code::UnreachableScene, file, &Path::root().field("scenes").key(id), msg).help =
-                        Some("lead an action's `goto` here, or remove the scene".into());
+                    self.report_key(
+                        Code::UnreachableScene,
+                        file,
+                        &Path::root().field("scenes").key(id),
+                        msg,
+                    )
+                    .help = Some("lead an action's `goto` here, or remove the scene".into());
                 }
             }
         }
-        let decides: Vec<usize> =
-            c.scenes.values().enumerate().filter(|(_, s)| matches!(s, Scene::Decide(_))).map(|(i, _)| i).collect();
+        let decides: Vec<usize> = c
+            .scenes
+            .values()
+            .enumerate()
+            .filter(|(_, s)| matches!(s, Scene::Decide(_)))
+            .map(|(i, _)| i)
+            .collect();
         if decides.is_empty() {
             if !c.scenes.is_empty() {
                 let file = self.loaded.origins.scenes[0];
                 let msg = "no scene is a decision point, so the case can never end".to_string();
-                self.report_key(Code::NoDecidePoint, file, &Path::root().field("scenes"), msg).help =
-                    Some("add a scene written `Decide(prompt: \"...\")`".into());
+                self.report_key(
+                    Code::NoDecidePoint,
+                    file,
+                    &Path::root().field("scenes"),
+                    msg,
+                )
+                .help = Some("add a scene written `Decide(prompt: \"...\")`".into());
             }
         } else {
             let exits = can_reach(&edges, &decides);
@@ -472,28 +873,39 @@ impl Checker<'_> {
                 let dead_end = matches!(scene, Scene::Scene(n) if n.actions.is_empty());
                 if reached[i] && !exits[i] && !dead_end {
                     let file = self.loaded.origins.scenes[i];
-                    let msg = format!("from scene \"{id}\" no path leads to a decision: the trainee would loop for ever");
+                    let msg = format!(
+                        "from scene \"{id}\" no action leads on to a decision: the trainee could leave only by running out of time"
+                    );
                     self.report_key(Code::NoWayOut, file, &Path::root().field("scenes").key(id), msg).help =
                         Some("give one of the scenes on this loop an action that leads on towards a decision".into());
                 }
             }
         }
         self.unused_findings();
-        if start_known {
+        if start_known && !decides.is_empty() {
             self.unreachable_decisions(&reached);
         }
     }
 
     fn unused_findings(&mut self) {
         let c = self.case;
-        let looked: HashSet<&str> =
-            c.scenes.values().flat_map(actions_of).flat_map(|a| a.looks_for.iter().map(String::as_str)).collect();
+        let looked: HashSet<&str> = c
+            .scenes
+            .values()
+            .flat_map(actions_of)
+            .flat_map(|a| a.looks_for.iter().map(String::as_str))
+            .collect();
         for (i, id) in c.findings.keys().enumerate() {
             if !looked.contains(id) {
                 let file = self.loaded.origins.findings[i];
                 let msg = format!("no action looks for finding \"{id}\"");
-                self.report_key(Code::UnusedFinding, file, &Path::root().field("findings").key(id), msg).help =
-                    Some("add it to some action's `looks_for`, or remove it".into());
+                self.report_key(
+                    Code::UnusedFinding,
+                    file,
+                    &Path::root().field("findings").key(id),
+                    msg,
+                )
+                .help = Some("add it to some action's `looks_for`, or remove it".into());
             }
         }
     }
@@ -514,10 +926,15 @@ impl Checker<'_> {
             if !offered.contains(id) {
                 let file = self.loaded.origins.decisions[i];
                 let msg = format!("no reachable decision point offers decision \"{id}\"");
-                self.report_key(Code::UnreachableDecision, file, &Path::root().field("decisions").key(id), msg);
+                self.report_key(Code::UnreachableDecision, file, &Path::root().field("decisions").key(id), msg).help =
+                    Some("list it in a reachable `Decide(decisions: [...])`, or leave that list empty to offer all".into());
             }
         }
     }
+}
+
+fn has_decide(case: &Case) -> bool {
+    case.scenes.values().any(|s| matches!(s, Scene::Decide(_)))
 }
 
 /// Whether `scene` is a decision point, or a chain of checkpoints ending at one.
@@ -536,14 +953,23 @@ fn leads_to_decision(case: &Case, scene: &str) -> bool {
 /// The scenes a scene leads to by its actions or, for a checkpoint, by `next`.
 pub fn successors(scene: &Scene, index: &HashMap<&str, usize>) -> Vec<usize> {
     match scene {
-        Scene::Scene(n) => n.actions.iter().filter_map(|a| index.get(a.goto.as_str()).copied()).collect(),
+        Scene::Scene(n) => n
+            .actions
+            .iter()
+            .filter_map(|a| index.get(a.goto.as_str()).copied())
+            .collect(),
         Scene::Checkpoint(cp) => index.get(cp.next.as_str()).copied().into_iter().collect(),
         Scene::Decide(_) => Vec::new(),
     }
 }
 
 /// Scenes reachable from the start; running out of time from any ordinary scene reaches `out_of_time`.
-fn reachable_from(edges: &[Vec<usize>], start: Option<usize>, out_of_time: Option<usize>, narrative: &[bool]) -> Vec<bool> {
+fn reachable_from(
+    edges: &[Vec<usize>],
+    start: Option<usize>,
+    out_of_time: Option<usize>,
+    narrative: &[bool],
+) -> Vec<bool> {
     let mut reached = vec![false; edges.len()];
     let mut queue: VecDeque<usize> = start.into_iter().collect();
     let mut timeout_added = false;
@@ -582,11 +1008,43 @@ fn can_reach(edges: &[Vec<usize>], targets: &[usize]) -> Vec<bool> {
 }
 
 fn quoted(ids: &[&str]) -> String {
-    ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(|i| format!("\"{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn list_or_none(ids: &[&str]) -> String {
-    if ids.is_empty() { "none".into() } else { quoted(ids) }
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        quoted(ids)
+    }
+}
+
+/// "1 hypothesis", "3 hypotheses".
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {}", plural(what))
+    }
+}
+
+fn plural(what: &str) -> String {
+    match what {
+        "hypothesis" => "hypotheses".into(),
+        "agency" => "agencies".into(),
+        w => format!("{w}s"),
+    }
+}
+
+fn count_hours(h: f64) -> String {
+    if h == 1.0 {
+        "1 hour".into()
+    } else {
+        format!("{} hours", trim_float(h))
+    }
 }
 
 fn trim_float(x: f64) -> String {
