@@ -3,5 +3,7 @@
 
 pub mod cli;
 pub mod engine;
+#[cfg(feature = "gui")]
+pub mod game;
 pub mod judgement;
 pub mod scenario;

@@ -31,7 +31,7 @@ pub const REFLECTIONS: [&str; 3] = [
 
 #[derive(Args, Debug, Default, Clone)]
 pub struct PlayArgs {
-    /// Play in the terminal (the only player until the game window lands).
+    /// Play in the terminal instead of the game window.
     #[arg(long)]
     pub text: bool,
     /// A case ID, case file or case folder.
@@ -52,12 +52,23 @@ pub struct PlayArgs {
     /// Where the shipped cases are (default: scenarios/).
     #[arg(long)]
     pub scenarios: Option<PathBuf>,
-    /// Where saved playthroughs go (default: the platform's data folder).
+    /// Where saved playthroughs and settings go (default: the platform's data folder).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// In the game window: save a PNG of every screen passed through into this folder.
+    #[arg(long)]
+    pub screenshots: Option<PathBuf>,
+    /// In the game window: quit when the replay is done.
+    #[arg(long)]
+    pub exit_when_done: bool,
 }
 
+/// Plays in the game window, or in the terminal with `--text` (or when built without the game).
 pub fn run(args: &PlayArgs) -> u8 {
+    #[cfg(feature = "gui")]
+    if !args.text {
+        return crate::game::run(args);
+    }
     let stdin = std::io::stdin();
     let mut term = Terminal {
         input: stdin.lock(),
@@ -357,10 +368,8 @@ fn show_result<R: BufRead, W: Write>(p: &Playthrough, before: usize, term: &mut 
         term.prose(&action.result);
     }
     for r in &p.revealed[before..] {
-        term.say(&format!(
-            "  ● NEW  {}",
-            finding_line(&p.case, r.finding, r.present)
-        ));
+        let line = format!("● NEW  {}", finding_line(&p.case, r.finding, r.present));
+        term.say(&wrap(&line, WIDTH, "  "));
     }
 }
 
@@ -414,10 +423,13 @@ fn show_case_file<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, 
 }
 
 fn show_chronology<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) {
-    term.say("\nChronology (when things happened; day 0 is the referral):");
+    term.say(
+        "\nChronology of what has come to light, by when it happened (day 0 is the referral):",
+    );
     let mut dated: Vec<(i32, String, String)> = p
         .revealed
         .iter()
+        .filter(|r| r.present)
         .filter_map(|r| {
             let f = p.case.case.findings.get(&p.case.findings[r.finding].id)?;
             let when = f.when.as_ref()?;

@@ -1,0 +1,107 @@
+//! The game window: Bevy with egui, screens as states, one plugin per file. It reads the engine and
+//! the judgement modules; they never know it exists.
+
+mod autopilot;
+mod hot_reload;
+mod library;
+pub mod screens;
+mod session;
+mod settings;
+pub mod theme;
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy::winit::WinitSettings;
+use bevy_egui::EguiPlugin;
+
+use crate::cli::play::PlayArgs;
+use crate::cli::{data_dir, scenarios_dir};
+
+pub use library::{Library, LibraryEntry};
+pub use session::{Drafts, Session};
+pub use settings::Settings;
+
+/// What the game was started with.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct GameConfig {
+    pub scenarios: PathBuf,
+    pub data_dir: PathBuf,
+    pub case: Option<String>,
+    pub seed: Option<u64>,
+    pub variant: Option<String>,
+    pub replay: Option<PathBuf>,
+    pub resume: Option<PathBuf>,
+    pub screenshots: Option<PathBuf>,
+    pub exit_when_done: bool,
+}
+
+impl GameConfig {
+    pub fn from_args(args: &PlayArgs) -> GameConfig {
+        GameConfig {
+            scenarios: scenarios_dir(args.scenarios.as_deref()),
+            data_dir: data_dir(args.data_dir.as_deref()),
+            case: args.case.clone(),
+            seed: args.seed,
+            variant: args.variant.clone(),
+            replay: args.replay.clone(),
+            resume: args.resume.clone(),
+            screenshots: args.screenshots.clone(),
+            exit_when_done: args.exit_when_done,
+        }
+    }
+}
+
+/// Opens the game window and runs until it is closed. Returns the exit code.
+pub fn run(args: &PlayArgs) -> u8 {
+    let config = GameConfig::from_args(args);
+    let automated = config.replay.is_some();
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Second Look".into(),
+                    resolution: (1280, 720).into(),
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(bevy::log::LogPlugin {
+                filter: "wgpu=error,naga=warn,bevy_render=warn".into(),
+                ..default()
+            }),
+    );
+    // A reading game uses no CPU while the trainee reads; an automated replay runs flat out.
+    app.insert_resource(if automated {
+        WinitSettings::continuous()
+    } else {
+        WinitSettings::desktop_app()
+    });
+    app.insert_resource(ClearColor(Color::srgb_u8(0xF6, 0xF3, 0xEC)));
+    app.add_plugins(EguiPlugin::default());
+    app.insert_resource(config);
+    app.add_plugins(plugin);
+    app.add_systems(Startup, spawn_camera);
+    match app.run() {
+        AppExit::Success => 0,
+        AppExit::Error(code) => code.get(),
+    }
+}
+
+/// Everything of the game but the window and renderer, so tests can run it headless.
+pub fn plugin(app: &mut App) {
+    app.add_plugins((
+        settings::plugin,
+        theme::plugin,
+        library::plugin,
+        session::plugin,
+        screens::plugin,
+        hot_reload::plugin,
+        autopilot::plugin,
+    ));
+}
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn(Camera2d);
+}
