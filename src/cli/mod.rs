@@ -94,6 +94,20 @@ pub fn playable(loaded: &LoadedCase) -> Result<Compiled, String> {
     Compiled::new(case).map_err(|e| e.to_string())
 }
 
+/// Wraps prose with `first` before its first line and `rest` before the others (a bullet, say).
+pub fn wrap_hanging(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let body = wrap(
+        text,
+        width.saturating_sub(first.chars().count().max(rest.chars().count())),
+        "",
+    );
+    body.lines()
+        .enumerate()
+        .map(|(i, line)| format!("{}{line}", if i == 0 { first } else { rest }))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Wraps prose to `width` columns, keeping the author's paragraph breaks.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();

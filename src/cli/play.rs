@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::{
     EXIT_ERRORS, EXIT_OK, EXIT_USAGE, data_dir, find_case, hours, playable, scenarios_dir,
-    shipped_cases, timestamp, wrap,
+    shipped_cases, timestamp, wrap, wrap_hanging,
 };
 use crate::engine::{
     Compiled, DecisionMade, Event, Judgement, Log, Playthrough, Reflection, Stage,
@@ -284,10 +284,10 @@ fn show_scene<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) 
     let c = &p.case.case;
     let id = &p.case.scenes[p.state.scene].id;
     if let Some(crate::scenario::Scene::Scene(n)) = c.scenes.get(id) {
-        term.say(&format!(
-            "\n──── {} ────",
-            n.chapter.as_deref().unwrap_or("")
-        ));
+        match &n.chapter {
+            Some(chapter) => term.say(&format!("\n──── {chapter} ────")),
+            None => term.say("\n────"),
+        }
         term.prose(&n.text);
     }
 }
@@ -643,7 +643,7 @@ fn show_ending<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>)
     if !case.teaching.is_empty() {
         term.say("\nPoints to take away:");
         for t in &case.teaching {
-            term.say(&wrap(&t.point, WIDTH, "  • "));
+            term.say(&wrap_hanging(&t.point, WIDTH, "  • ", "    "));
             if !t.reference.is_empty() {
                 term.say(&wrap(&t.reference, WIDTH, "    "));
             }

@@ -7,6 +7,8 @@ mod library;
 pub mod screens;
 mod session;
 mod settings;
+#[cfg(test)]
+mod tests;
 pub mod theme;
 
 use std::path::PathBuf;
