@@ -61,6 +61,10 @@ pub struct PlayArgs {
     /// In the game window: quit when the replay is done.
     #[arg(long)]
     pub exit_when_done: bool,
+    /// For the benchmark: redraw continuously, record frame times for this many seconds, print them
+    /// and quit.
+    #[arg(long, hide = true)]
+    pub frame_stats: Option<f64>,
 }
 
 /// Plays in the game window, or in the terminal with `--text` (or when built without the game).

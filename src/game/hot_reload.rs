@@ -188,9 +188,10 @@ fn notice_overlay(
         .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 12.0))
         .order(egui::Order::Foreground)
         .show(ctx, |ui| {
+            let border = if matches!(notice, ReloadNotice::Reloaded { .. }) { palette.accent } else { palette.warning };
             egui::Frame::new()
                 .fill(palette.panel)
-                .stroke(egui::Stroke::new(2.0, palette.warning))
+                .stroke(egui::Stroke::new(2.0, border))
                 .corner_radius(egui::CornerRadius::same(8))
                 .inner_margin(egui::Margin::same(14))
                 .show(ui, |ui| {
@@ -198,9 +199,11 @@ fn notice_overlay(
                     match &notice {
                         ReloadNotice::Errors(lines) => {
                             ui.label(egui::RichText::new("The case file has an error. You are still playing the last good version.").family(bold()));
-                            for line in lines {
-                                ui.add(egui::Label::new(egui::RichText::new(line).monospace()).wrap());
-                            }
+                            egui::ScrollArea::both().max_height(420.0).show(ui, |ui| {
+                                for line in lines {
+                                    ui.add(egui::Label::new(egui::RichText::new(line).monospace()).extend());
+                                }
+                            });
                             note(ui, "Fix the file and save it: this goes away by itself.");
                         }
                         ReloadNotice::PathBroken(why) => {

@@ -4,6 +4,8 @@
 mod autopilot;
 mod hot_reload;
 mod library;
+mod measure;
+mod quiet;
 pub mod screens;
 mod session;
 mod settings;
@@ -56,8 +58,12 @@ impl GameConfig {
 
 /// Opens the game window and runs until it is closed. Returns the exit code.
 pub fn run(args: &PlayArgs) -> u8 {
+    let launched = measure::Launched {
+        at: std::time::Instant::now(),
+        reported: false,
+    };
     let config = GameConfig::from_args(args);
-    let automated = config.replay.is_some();
+    let automated = config.replay.is_some() || args.frame_stats.is_some();
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -83,6 +89,13 @@ pub fn run(args: &PlayArgs) -> u8 {
     app.insert_resource(ClearColor(Color::srgb_u8(0xF6, 0xF3, 0xEC)));
     app.add_plugins(EguiPlugin::default());
     app.insert_resource(config);
+    app.insert_resource(launched);
+    if let Some(seconds) = args.frame_stats {
+        app.insert_resource(measure::FrameStats {
+            seconds,
+            ..default()
+        });
+    }
     app.add_plugins(plugin);
     app.add_systems(Startup, spawn_camera);
     match app.run() {
@@ -101,6 +114,8 @@ pub fn plugin(app: &mut App) {
         screens::plugin,
         hot_reload::plugin,
         autopilot::plugin,
+        measure::plugin,
+        quiet::plugin,
     ));
 }
 

@@ -183,9 +183,11 @@ pub fn apply(ctx: &egui::Context, settings: &Settings) {
         v.widgets.hovered.weak_bg_fill = p.highlight;
         v.widgets.hovered.bg_fill = p.highlight;
         v.widgets.hovered.bg_stroke = Stroke::new(2.0, p.accent);
-        v.widgets.active.weak_bg_fill = p.accent;
-        v.widgets.active.bg_fill = p.accent;
-        v.widgets.active.bg_stroke = Stroke::new(2.0, p.accent);
+        // Pressed and keyboard-focused widgets: a light fill the text still reads on, and a heavy
+        // accent border so focus is plain to see (WCAG 2.4.7).
+        v.widgets.active.weak_bg_fill = p.selected;
+        v.widgets.active.bg_fill = p.selected;
+        v.widgets.active.bg_stroke = Stroke::new(3.0, p.accent);
         v.widgets.active.fg_stroke = Stroke::new(2.0, p.text);
         v.window_stroke = Stroke::new(1.0, p.border);
         // Keyboard focus must be plain to see (WCAG 2.4.7).

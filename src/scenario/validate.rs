@@ -833,7 +833,10 @@ impl Checker<'_> {
             &narrative,
         );
         let start_known = index.contains_key(c.start.as_str());
-        if start_known {
+        // A path to a scene that does not exist makes scenes look unreachable or closed in; report
+        // the broken reference (SL0012) alone rather than its cascade.
+        let dangling = self.out.iter().any(|d| d.code == Code::UnknownScene);
+        if start_known && !dangling {
             for (i, id) in ids.iter().enumerate() {
                 if !reached[i] && index.get(id) == Some(&i) {
                     let file = self.loaded.origins.scenes[i];
@@ -867,7 +870,7 @@ impl Checker<'_> {
                 )
                 .help = Some("add a scene written `Decide(prompt: \"...\")`".into());
             }
-        } else {
+        } else if !dangling {
             let exits = can_reach(&edges, &decides);
             for (i, (id, scene)) in c.scenes.iter().enumerate() {
                 let dead_end = matches!(scene, Scene::Scene(n) if n.actions.is_empty());
@@ -882,7 +885,7 @@ impl Checker<'_> {
             }
         }
         self.unused_findings();
-        if start_known && !decides.is_empty() {
+        if start_known && !dangling && !decides.is_empty() {
             self.unreachable_decisions(&reached);
         }
     }
