@@ -2,9 +2,11 @@
 //! the judgement modules; they never know it exists.
 
 mod autopilot;
+#[cfg(not(target_arch = "wasm32"))]
 mod hot_reload;
 mod library;
 mod measure;
+mod pictures;
 mod quiet;
 pub mod screens;
 mod session;
@@ -23,6 +25,7 @@ use crate::cli::play::PlayArgs;
 use crate::cli::{data_dir, scenarios_dir};
 
 pub use library::{Library, LibraryEntry};
+pub use pictures::Pictures;
 pub use session::{Drafts, Session};
 pub use settings::Settings;
 
@@ -112,11 +115,13 @@ pub fn plugin(app: &mut App) {
         library::plugin,
         session::plugin,
         screens::plugin,
-        hot_reload::plugin,
         autopilot::plugin,
         measure::plugin,
+        pictures::plugin,
         quiet::plugin,
     ));
+    #[cfg(not(target_arch = "wasm32"))]
+    app.add_plugins(hot_reload::plugin);
 }
 
 fn spawn_camera(mut commands: Commands) {

@@ -137,6 +137,18 @@ impl Session {
         &self.play.case
     }
 
+    /// The folder the case's pictures are named relative to.
+    pub fn folder(&self) -> PathBuf {
+        if self.root.is_dir() {
+            self.root.clone()
+        } else {
+            self.root
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        }
+    }
+
     /// The screen for where the playthrough stands.
     pub fn screen(&self) -> Screen {
         match self.play.stage() {

@@ -153,7 +153,13 @@ fn case_screen_takes_actions_by_click_and_by_number_key() {
     let mut h = harness(
         (s, CaseFileTab::ByAgency, None),
         |ui, (s, tab, intent): &mut (Session, CaseFileTab, Option<CaseIntent>)| {
-            if let Some(i) = case_view::show(ui, s, tab, theme::Palette::CALM) {
+            if let Some(i) = case_view::show(
+                ui,
+                s,
+                tab,
+                &mut super::Pictures::default(),
+                theme::Palette::CALM,
+            ) {
                 *intent = Some(i);
             }
         },
@@ -176,7 +182,13 @@ fn the_case_file_shows_new_findings_under_their_agency() {
     let h = harness(
         (s, CaseFileTab::ByAgency),
         |ui, (s, tab): &mut (Session, CaseFileTab)| {
-            case_view::show(ui, s, tab, theme::Palette::CALM);
+            case_view::show(
+                ui,
+                s,
+                tab,
+                &mut super::Pictures::default(),
+                theme::Palette::CALM,
+            );
         },
     );
     assert!(h.query_by_label("Case file (1)").is_some());
@@ -446,5 +458,29 @@ fn a_replay_drives_the_state_machine_to_the_end() {
     assert_eq!(
         replayed.events, logs[0].events,
         "the window replay reproduces the log exactly"
+    );
+}
+
+#[test]
+fn a_scene_shows_its_picture_with_its_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let case_path = root().join("tests/diagnostics/SL0052-fixed.ron");
+    let loaded = crate::scenario::check_case(&case_path);
+    let case = Arc::new(Compiled::new(loaded.case.as_ref().unwrap()).unwrap());
+    let s = Session::start(&case_path, case, 1, None, dir.path()).unwrap();
+    let h = harness(
+        (s, CaseFileTab::ByAgency, super::Pictures::default()),
+        |ui, (s, tab, pictures): &mut (Session, CaseFileTab, super::Pictures)| {
+            case_view::show(ui, s, tab, pictures, theme::Palette::CALM);
+        },
+    );
+    assert!(
+        h.query_all_by_label("An office with a window and a desk.")
+            .count()
+            >= 1
+    );
+    assert!(
+        h.query_by_label_contains("[Picture:").is_none(),
+        "the file was found and drawn"
     );
 }

@@ -75,6 +75,8 @@ codes! {
     OutOfTimeTarget = "0047", Warning, "Running out of time does not lead to a decision";
     MissingSource = "0050", Warning, "A finding without a source note";
     EmptyText = "0051", Warning, "Text an author left empty";
+    PictureMissing = "0052", Warning, "A picture file that cannot be found";
+    PictureWithoutWords = "0053", Warning, "A picture with no words for those who cannot see it";
 }
 
 /// One problem found in a case.

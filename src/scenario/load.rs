@@ -102,6 +102,15 @@ impl LoadedCase {
             .map(|f| f.text.as_str())
     }
 
+    /// The folder that pictures and other files of the case are named relative to.
+    pub fn folder(&self) -> &FsPath {
+        if self.root.is_dir() {
+            &self.root
+        } else {
+            self.root.parent().unwrap_or(FsPath::new("."))
+        }
+    }
+
     /// Where the top-level `field` was written (or the case's first file when it was not).
     pub fn field_file(&self, field: &str) -> usize {
         self.origins.fields.get(field).copied().unwrap_or(0)

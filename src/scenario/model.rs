@@ -198,8 +198,12 @@ pub enum Scene {
 #[serde(deny_unknown_fields)]
 pub struct Narrative {
     pub text: String,
+    /// A picture file (PNG or JPEG), relative to the case's folder.
     #[serde(default)]
     pub picture: Option<String>,
+    /// What the picture shows, in words, for anyone who cannot see it.
+    #[serde(default)]
+    pub picture_alt: String,
     #[serde(default)]
     pub chapter: Option<String>,
     #[serde(default)]

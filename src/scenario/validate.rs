@@ -466,6 +466,9 @@ impl Checker<'_> {
                             format!("scene \"{id}\" has no text"),
                         );
                     }
+                    if let Some(picture) = &n.picture {
+                        self.picture(file, &base, id, picture, &n.picture_alt);
+                    }
                     if n.actions.is_empty() {
                         let msg = format!(
                             "scene \"{id}\" offers no actions, and it is not a decision point"
@@ -513,6 +516,22 @@ impl Checker<'_> {
                     }
                 }
             }
+        }
+    }
+
+    fn picture(&mut self, file: usize, base: &Path, scene: &str, picture: &str, alt: &str) {
+        let folder = self.loaded.folder();
+        if !folder.join(picture).is_file() {
+            let msg = format!(
+                "scene \"{scene}\" shows picture \"{picture}\", but there is no such file beside the case"
+            );
+            self.report(Code::PictureMissing, file, &base.field("picture"), msg).help =
+                Some("name the file relative to the case's folder, e.g. `picture: \"pictures/ward.png\"`".into());
+        }
+        if alt.trim().is_empty() {
+            let msg = format!("scene \"{scene}\" has a picture but no `picture_alt`");
+            self.report_key(Code::PictureWithoutWords, file, &base.field("picture"), msg).help =
+                Some("say in `picture_alt` what the picture shows, for screen readers and printed debriefs".into());
         }
     }
 

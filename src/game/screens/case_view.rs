@@ -12,7 +12,7 @@ use crate::cli::play::kind_words;
 use crate::engine::{Event, Stage};
 use crate::game::session::{ContinueOffer, Session, read_unfinished};
 use crate::game::theme::{Palette, bold, meter, note, subheading};
-use crate::game::{Settings, theme};
+use crate::game::{Pictures, Settings, theme};
 use crate::scenario::Scene;
 
 pub(super) fn plugin(app: &mut App) {
@@ -55,6 +55,7 @@ pub fn show(
     ui: &mut egui::Ui,
     session: &Session,
     tab: &mut CaseFileTab,
+    pictures: &mut Pictures,
     palette: Palette,
 ) -> Option<CaseIntent> {
     let mut intent = None;
@@ -92,7 +93,7 @@ pub fn show(
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     ui.set_max_width(theme::READING_WIDTH);
-                    if let Some(act) = scene(ui, session, palette) {
+                    if let Some(act) = scene(ui, session, pictures, palette) {
                         intent = Some(act);
                     }
                 });
@@ -131,7 +132,12 @@ fn top_bar(ui: &mut egui::Ui, session: &Session) -> bool {
     leave
 }
 
-fn scene(ui: &mut egui::Ui, session: &Session, palette: Palette) -> Option<CaseIntent> {
+fn scene(
+    ui: &mut egui::Ui,
+    session: &Session,
+    pictures: &mut Pictures,
+    palette: Palette,
+) -> Option<CaseIntent> {
     let case = session.case();
     let id = &case.scenes[session.play.state.scene].id;
     let Some(Scene::Scene(n)) = case.case.scenes.get(id) else {
@@ -150,6 +156,9 @@ fn scene(ui: &mut egui::Ui, session: &Session, palette: Palette) -> Option<CaseI
                 ui.label(egui::RichText::new(result).italics());
             });
         ui.add_space(6.0);
+    }
+    if let Some(picture) = &n.picture {
+        pictures.show(ui, &session.folder().join(picture), &n.picture_alt);
     }
     for para in n.text.split("\n\n") {
         ui.label(para.trim());
@@ -338,6 +347,7 @@ fn case_screen(
     mut contexts: EguiContexts,
     mut session: ResMut<Session>,
     mut tab: ResMut<CaseFileTab>,
+    mut pictures: ResMut<Pictures>,
     settings: Res<Settings>,
     mut next: ResMut<NextState<Screen>>,
     mut offer: ResMut<ContinueOffer>,
@@ -345,7 +355,13 @@ fn case_screen(
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx);
     let t = now(&ui);
-    match show(&mut ui, &session, &mut tab, Palette::of(&settings)) {
+    match show(
+        &mut ui,
+        &session,
+        &mut tab,
+        &mut pictures,
+        Palette::of(&settings),
+    ) {
         Some(CaseIntent::Act(id)) if session.apply(Event::Action(id.clone()), t).is_ok() => {
             let screen = session.screen();
             if screen != Screen::Case {
