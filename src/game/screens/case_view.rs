@@ -92,7 +92,7 @@ pub fn show(
                 .id_salt("scene")
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    ui.set_max_width(theme::READING_WIDTH);
+                    ui.set_max_width(theme::READING_WIDTH.min(ui.available_width()));
                     if let Some(act) = scene(ui, session, pictures, palette) {
                         intent = Some(act);
                     }
@@ -101,7 +101,8 @@ pub fn show(
     intent
 }
 
-/// The case title, the seed, the time used, and the way out. True when the trainee leaves.
+/// The case title and the way out; under them the time used and the seed. True when the trainee
+/// leaves.
 fn top_bar(ui: &mut egui::Ui, session: &Session) -> bool {
     let case = session.case();
     let used = session.play.state.minutes;
@@ -113,21 +114,23 @@ fn top_bar(ui: &mut egui::Ui, session: &Session) -> bool {
                 .family(bold())
                 .size(21.0),
         );
-        ui.add_space(16.0);
-        ui.label(format!(
-            "Time: {} used of {} ({} left)",
-            hours(used),
-            hours(total),
-            hours(session.play.state.minutes_left(case))
-        ));
-        meter(ui, used as f32 / total as f32, 160.0);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             leave = ui
                 .button("Save and leave")
                 .on_hover_text("Your place is kept; continue it from the title screen")
                 .clicked();
-            note(ui, format!("Seed {}", session.play.seed()));
         });
+    });
+    ui.horizontal_wrapped(|ui| {
+        let left = hours(session.play.state.minutes_left(case));
+        ui.label(format!(
+            "Time: {} used of {} ({left} left)",
+            hours(used),
+            hours(total)
+        ));
+        meter(ui, used as f32 / total as f32, 160.0);
+        ui.add_space(12.0);
+        note(ui, format!("Seed {}", session.play.seed()));
     });
     leave
 }
