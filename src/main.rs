@@ -1,4 +1,4 @@
-//! The `second-look` command line: play (the default), check, explore and bench.
+//! The `second-look` command line: play (the default), check, explore, report and bench.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +33,8 @@ enum Command {
     },
     /// Walk every path through a case, or play it many times at random.
     Explore(cli::explore::ExploreArgs),
+    /// The whole analysis of a saved playthrough: beliefs, decision quality, calibration, reasoning.
+    Report(cli::report::ReportArgs),
     /// Measure the checker, the engine and the reasoner, and print the figures.
     Bench {
         /// Folder of shipped cases to time.
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Some(Command::Play(args)) => cli::play::run(&args),
         Some(Command::Check { paths, format }) => cli::check::run(&paths, format == Format::Json),
         Some(Command::Explore(args)) => cli::explore::run(&args),
+        Some(Command::Report(args)) => cli::report::run(&args),
         Some(Command::Bench { scenarios }) => cli::bench::run(scenarios.as_deref()),
     };
     ExitCode::from(code)

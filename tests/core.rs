@@ -350,6 +350,7 @@ fn minimal_log(case: &Arc<Compiled>, seed: u64) -> Playthrough {
     p.apply(Event::Decision(DecisionMade {
         decision: "early-help".into(),
         rationale: "r".into(),
+        quality: None,
     }))
     .unwrap();
     p
@@ -713,8 +714,8 @@ proptest! {
                 2 => Event::Action("judge".into()),
                 3 => Event::Action("no-such-action".into()),
                 4 => judgement(&case, "check"),
-                5 => Event::Decision(DecisionMade { decision: "nfa".into(), rationale: String::new() }),
-                6 => Event::Decision(DecisionMade { decision: "nope".into(), rationale: String::new() }),
+                5 => Event::Decision(DecisionMade { decision: "nfa".into(), rationale: String::new(), quality: None }),
+                6 => Event::Decision(DecisionMade { decision: "nope".into(), rationale: String::new(), quality: None }),
                 _ => Event::Reflection(second_look::engine::Reflection { question: "q".into(), answer: "a".into() }),
             };
             let _ = p.apply(event);
@@ -742,4 +743,144 @@ proptest! {
             prop_assert_eq!(v[i], new.min(100));
         }
     }
+}
+
+// ---------------------------------------------------------------- simulated trainees
+
+fn complete_case() -> Arc<Compiled> {
+    let loaded = check_case(&root().join("scenarios/mark-at-four-months"));
+    Arc::new(Compiled::new(loaded.case.as_ref().unwrap()).unwrap())
+}
+
+#[test]
+fn every_bot_plays_the_complete_case_to_the_end() {
+    use second_look::judgement::bots::{Bias, Bot, play};
+    let case = complete_case();
+    for bias in Bias::ALL {
+        for seed in 0..5 {
+            let p = play(case.clone(), Bot::new(bias), seed);
+            let judgements = p.judgements().count();
+            let actions = p
+                .log
+                .events
+                .iter()
+                .filter(|e| matches!(e, Event::Action(_)))
+                .count();
+            assert_eq!(
+                p.stage(),
+                Stage::Finished,
+                "{bias:?} seed {seed} stopped early: {}",
+                p.log.to_ron()
+            );
+            assert!(judgements >= 3, "{bias:?} gave {judgements} judgements");
+            if bias != Bias::PrematureClosure {
+                assert!(
+                    actions >= 8,
+                    "{bias:?} took only {actions} actions: {}",
+                    p.log.to_ron()
+                );
+            }
+        }
+    }
+}
+
+/// The proof of the detectors: on every shipped case, each simulated trainee's own error is flagged in
+/// at least 80% of the seeds where the detector can tell, and the ideal reasoner is flagged by any
+/// detector in at most 10%.
+#[test]
+fn simulated_trainees_are_caught_and_the_ideal_reasoner_is_not() {
+    use second_look::judgement::bots::bot_rates;
+    for root in discover(&root().join("scenarios")).unwrap() {
+        let loaded = check_case(&root);
+        let case = Arc::new(Compiled::new(loaded.case.as_ref().unwrap()).unwrap());
+        let rates = bot_rates(&case, 60);
+        let mut caught = 0;
+        for bot in &rates {
+            match bot.bias {
+                None => {
+                    for (detector, rate) in bot.flag_rates.iter() {
+                        let rate = rate.unwrap_or(0.0);
+                        assert!(
+                            rate <= 0.10,
+                            "{}: the ideal reasoner is flagged for {detector} in {:.0}%",
+                            case.case.id,
+                            rate * 100.0
+                        );
+                    }
+                }
+                Some(own) => {
+                    if let Some(rate) = bot.flag_rates.get(own).copied().flatten() {
+                        assert!(
+                            rate >= 0.80,
+                            "{}: the {} bot is caught in only {:.0}%",
+                            case.case.id,
+                            bot.bot,
+                            rate * 100.0
+                        );
+                        caught += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            caught >= 8,
+            "{} offers only {caught} detectors an opportunity",
+            case.case.id
+        );
+    }
+}
+
+#[test]
+fn group_polarisation_needs_a_shift_beyond_the_private_view() {
+    use second_look::judgement::detectors::{Verdict, group_polarisation};
+    assert_eq!(
+        group_polarisation(&[0.6, 0.7, 0.65, 0.7], 0.9).verdict,
+        Verdict::Flagged
+    );
+    assert_eq!(
+        group_polarisation(&[0.6, 0.7, 0.65, 0.7], 0.68).verdict,
+        Verdict::NotShown
+    );
+    assert_eq!(
+        group_polarisation(&[0.3, 0.2, 0.25], 0.05).verdict,
+        Verdict::Flagged,
+        "polarisation towards no harm too"
+    );
+    assert_eq!(
+        group_polarisation(&[0.5, 0.6], 0.9).verdict,
+        Verdict::NotEnough
+    );
+}
+
+#[test]
+fn a_report_explains_every_detector_in_plain_words() {
+    use second_look::judgement::detectors::{Verdict, detect_all};
+    use second_look::judgement::trace::Trace;
+    let case = complete_case();
+    let p = second_look::judgement::bots::play(
+        case.clone(),
+        second_look::judgement::bots::Bot::new(second_look::judgement::bots::Bias::ChildNotSeen),
+        3,
+    );
+    let reports = detect_all(&Trace::of(&p));
+    assert_eq!(reports.len(), 19);
+    for r in &reports {
+        assert!(
+            !r.explanation.is_empty(),
+            "{:?} gives no explanation",
+            r.detector
+        );
+        if matches!(r.verdict, Verdict::Flagged | Verdict::NotShown) {
+            assert!(
+                !r.prompt.is_empty() && r.measured.is_some(),
+                "{:?}",
+                r.detector
+            );
+        }
+    }
+    let seen = reports
+        .iter()
+        .find(|r| r.detector == second_look::judgement::detectors::Detector::ChildNotSeen)
+        .unwrap();
+    assert_eq!(seen.verdict, Verdict::Flagged);
 }

@@ -28,8 +28,99 @@ pub struct ExploreArgs {
     /// Stop the exhaustive walk after this many distinct states.
     #[arg(long, default_value_t = 2_000_000)]
     pub max_states: usize,
+    /// Play the case with every simulated trainee and report how often each detector flagged them.
+    #[arg(long)]
+    pub bots: bool,
+    /// How many seeds each simulated trainee plays (with --bots).
+    #[arg(long, default_value_t = 50)]
+    pub seeds: u64,
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+}
+
+#[derive(Serialize)]
+struct BotsReport {
+    scenario: String,
+    seeds: u64,
+    bots: Vec<crate::judgement::bots::BotRates>,
+}
+
+fn run_bots(case: Compiled, args: &ExploreArgs) -> u8 {
+    let case = std::sync::Arc::new(case);
+    let report = BotsReport {
+        scenario: case.case.id.clone(),
+        seeds: args.seeds,
+        bots: crate::judgement::bots::bot_rates(&case, args.seeds),
+    };
+    match args.format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ),
+        OutputFormat::Human => print_bots(&report),
+    }
+    EXIT_OK
+}
+
+fn print_bots(r: &BotsReport) {
+    println!(
+        "Simulated trainees on \"{}\", {} seeds each. Each cell: share of the seeds, among those where the detector could tell, in which it flagged; \"-\" where the case offers it no opportunity.",
+        r.scenario, r.seeds
+    );
+    let detectors: Vec<&str> = r
+        .bots
+        .first()
+        .map(|b| b.flag_rates.keys().collect())
+        .unwrap_or_default();
+    for b in &r.bots {
+        let own = b.bias.map_or(String::new(), |d| {
+            let rate = b.flag_rates.get(d).copied().flatten();
+            format!(
+                " — own error {d}: {}",
+                rate.map_or("no opportunity in this case".into(), |x| format!(
+                    "{:.0}%",
+                    x * 100.0
+                ))
+            )
+        });
+        println!("\n{}{own}", b.bot);
+        let flagged: Vec<String> = detectors
+            .iter()
+            .filter_map(|d| {
+                b.flag_rates
+                    .get(d)
+                    .copied()
+                    .flatten()
+                    .filter(|x| *x > 0.0)
+                    .map(|x| format!("{d} {:.0}%", x * 100.0))
+            })
+            .collect();
+        println!(
+            "  flagged: {}",
+            if flagged.is_empty() {
+                "nothing".into()
+            } else {
+                flagged.join(", ")
+            }
+        );
+    }
+    let none: Vec<&str> = detectors
+        .iter()
+        .copied()
+        .filter(|d| {
+            r.bots
+                .iter()
+                .all(|b| b.flag_rates.get(d).copied().flatten().is_none())
+        })
+        .collect();
+    println!(
+        "\nThis case offers no opportunity for: {}",
+        if none.is_empty() {
+            "-".into()
+        } else {
+            none.join(", ")
+        }
+    );
 }
 
 #[derive(Serialize)]
@@ -88,6 +179,9 @@ pub fn run(args: &ExploreArgs) -> u8 {
             return EXIT_ERRORS;
         }
     };
+    if args.bots {
+        return run_bots(case, args);
+    }
     let exploration = explore(&case, args.max_states);
     let random = match args.random {
         Some(n) => match run_random(&case, n, args) {

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod check;
 pub mod explore;
 pub mod play;
+pub mod report;
 
 use std::path::{Path, PathBuf};
 

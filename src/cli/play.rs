@@ -583,6 +583,7 @@ fn decide<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) -> O
     Some(Event::Decision(DecisionMade {
         decision: p.case.decisions[chosen].id.clone(),
         rationale,
+        quality: None,
     }))
 }
 
@@ -644,6 +645,7 @@ fn show_ending<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>)
         p.revealed.len(),
         p.case.findings.len()
     ));
+    show_reasoning(p, term);
     if !case.teaching.is_empty() {
         term.say("\nPoints to take away:");
         for t in &case.teaching {
@@ -811,6 +813,31 @@ fn print_event_before<R: BufRead, W: Write>(
             "\n═══ Decision: {} ═══\n  {}",
             d.decision, d.rationale
         )),
-        Event::Reflection(_) => {}
+        Event::Reflection(_) | Event::Hindsight(_) => {}
+    }
+}
+
+/// The reasoning errors the detectors found, each with one thing to try next time (the full analysis
+/// is `second-look report LOG`).
+fn show_reasoning<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) {
+    let analysis = crate::judgement::report::analyse(p);
+    let shown: Vec<_> = analysis.reasoning.iter().filter(|r| r.flagged()).collect();
+    term.say("\nYour reasoning, measured from what you did:");
+    if shown.is_empty() {
+        term.say("  None of the reasoning errors the game looks for showed in this playthrough.");
+    }
+    for r in shown {
+        term.say(&wrap_hanging(
+            &format!("{}: {}", r.name, r.explanation),
+            WIDTH,
+            "  ● ",
+            "    ",
+        ));
+        term.say(&wrap_hanging(
+            &format!("Next time: {}", r.prompt),
+            WIDTH,
+            "    → ",
+            "      ",
+        ));
     }
 }

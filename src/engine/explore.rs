@@ -325,6 +325,7 @@ pub fn random_playthroughs(
                             let decision = DecisionMade {
                                 decision: case.decisions[d].id.clone(),
                                 rationale: String::new(),
+                                quality: None,
                             };
                             log.events.push(Event::Decision(decision));
                         }

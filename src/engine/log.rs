@@ -35,6 +35,16 @@ pub enum Event {
     Decision(DecisionMade),
     /// Answered a reflective question after the debrief.
     Reflection(Reflection),
+    /// After seeing the outcome: how foreseeable it was, and how good the decision now seems.
+    Hindsight(Hindsight),
+}
+
+/// Ratings given after the outcome is shown, each 0 to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hindsight {
+    pub foreseeable: u8,
+    pub decision_quality: u8,
 }
 
 /// Probabilities across the hypotheses (summing to 1), with the reasoning around them.
@@ -60,6 +70,9 @@ pub struct DecisionMade {
     pub decision: String,
     #[serde(default)]
     pub rationale: String,
+    /// Before the outcome: how good the trainee judges this decision, 0 to 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

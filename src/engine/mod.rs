@@ -9,6 +9,6 @@ pub mod rng;
 pub mod state;
 
 pub use compiled::{CompileError, Compiled};
-pub use log::{DecisionMade, Event, Judgement, Log, Reflection};
+pub use log::{DecisionMade, Event, Hindsight, Judgement, Log, Reflection};
 pub use playthrough::{Playthrough, Revealed, Stage, StepError};
 pub use state::State;

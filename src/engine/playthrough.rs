@@ -172,9 +172,11 @@ impl Playthrough {
             Event::Action(id) => self.apply_action(id, step).map_err(fail)?,
             Event::Judgement(j) => self.apply_judgement(j).map_err(fail)?,
             Event::Decision(d) => self.apply_decision(d).map_err(fail)?,
-            Event::Reflection(_) => {
+            Event::Reflection(_) | Event::Hindsight(_) => {
                 if !self.state.is_finished() {
-                    return Err(fail("reflections come after the decision".into()));
+                    return Err(fail(
+                        "reflections and hindsight ratings come after the decision".into(),
+                    ));
                 }
             }
         }
@@ -338,5 +340,6 @@ pub fn describe(event: &Event) -> String {
         Event::Judgement(j) => format!("judgement at \"{}\"", j.checkpoint),
         Event::Decision(d) => format!("decision \"{}\"", d.decision),
         Event::Reflection(_) => "reflection".into(),
+        Event::Hindsight(_) => "hindsight ratings".into(),
     }
 }

@@ -289,6 +289,7 @@ fn outcome_debrief_and_reflection_carry_the_trainee_to_the_end() {
         Event::Decision(DecisionMade {
             decision: "nfa".into(),
             rationale: "r".into(),
+            quality: None,
         }),
         0.0,
     )
@@ -306,9 +307,15 @@ fn outcome_debrief_and_reflection_carry_the_trainee_to_the_end() {
     assert!(h.state().1);
 
     let d = analyse(&s.play);
+    let a = crate::judgement::report::analyse(&s.play);
     let mut h = harness(
         (s.clone(), false),
-        move |ui, (s, go): &mut (Session, bool)| *go |= debrief::show(ui, &s.play, &d),
+        move |ui, (s, go): &mut (Session, bool)| *go |= debrief::show(ui, &s.play, &d, &a),
+    );
+    assert!(
+        h.query_by_label_contains("Measured from what you did")
+            .is_some(),
+        "the reasoning feedback is shown"
     );
     assert!(
         h.query_by_label_contains("what was really happening")

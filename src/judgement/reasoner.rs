@@ -130,7 +130,28 @@ pub fn value_of_looking(
     let entropy_now = entropy(&now);
     let mut expected_loss = 0.0;
     let mut expected_entropy = 0.0;
+    for (chance, after) in outcomes(case, priors, observed, &new) {
+        expected_loss += chance * best_decision(case, &after, offered).map_or(0.0, |(_, l)| l);
+        expected_entropy += chance * entropy(&after);
+    }
+    InformationValue {
+        value: (loss_now - expected_loss).max(0.0),
+        information_gain: (entropy_now - expected_entropy).max(0.0),
+    }
+}
+
+/// Every way looking for `new` findings could turn out, from here: the chance of each outcome (under
+/// the current posterior) and the posterior it would lead to.
+pub fn outcomes(
+    case: &Compiled,
+    priors: &[f64],
+    observed: &[(usize, bool)],
+    new: &[usize],
+) -> Vec<(f64, Vec<f64>)> {
+    let new: Vec<usize> = new.iter().copied().take(MAX_ENUMERATED).collect();
+    let now = posterior(case, priors, observed);
     let mut with = observed.to_vec();
+    let mut out = Vec::new();
     for combo in 0u32..(1 << new.len()) {
         with.truncate(observed.len());
         let mut chance = 0.0;
@@ -150,14 +171,9 @@ pub fn value_of_looking(
                 .enumerate()
                 .map(|(bit, &f)| (f, combo >> bit & 1 == 1)),
         );
-        let after = posterior(case, priors, &with);
-        expected_loss += chance * best_decision(case, &after, offered).map_or(0.0, |(_, l)| l);
-        expected_entropy += chance * entropy(&after);
+        out.push((chance, posterior(case, priors, &with)));
     }
-    InformationValue {
-        value: (loss_now - expected_loss).max(0.0),
-        information_gain: (entropy_now - expected_entropy).max(0.0),
-    }
+    out
 }
 
 /// Posterior probability from a prior and a likelihood ratio, for two hypotheses.

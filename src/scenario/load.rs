@@ -451,6 +451,7 @@ fn merge(loaded: &mut LoadedCase, parts: Vec<(usize, CaseFile)>) -> Case {
         take!(hours_available);
         take!(start);
         take!(out_of_time);
+        take!(re_referral);
         extend(
             &mut case.agencies,
             &mut loaded.origins.agencies,

@@ -22,6 +22,8 @@ pub struct CaseFile {
     pub hours_available: Option<f64>,
     pub start: Option<String>,
     pub out_of_time: Option<String>,
+    /// The family is known: this is a re-referral (for the start-again detector).
+    pub re_referral: Option<bool>,
     #[serde(default)]
     pub themes: Vec<String>,
     #[serde(default)]
@@ -53,6 +55,7 @@ pub struct Case {
     pub hours_available: f64,
     pub start: String,
     pub out_of_time: String,
+    pub re_referral: bool,
     pub themes: Vec<String>,
     pub agencies: OrderedMap<Agency>,
     pub hypotheses: OrderedMap<Hypothesis>,
@@ -108,6 +111,9 @@ pub struct Finding {
     /// A carer's explanation that offers an innocent reading (cultural practice, impairment, a fall).
     #[serde(default)]
     pub explanation: bool,
+    /// A sign that comes with a cultural explanation (for the cultural-relativism detector).
+    #[serde(default)]
+    pub cultural: bool,
 }
 
 /// The kinds of finding, after the sources a practitioner weighs differently.

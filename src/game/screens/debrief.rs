@@ -13,6 +13,8 @@ use crate::engine::{Event, Playthrough};
 use crate::game::session::Session;
 use crate::game::theme::{bold, card, heading, note, primary_button, subheading};
 use crate::judgement::debrief::{Debrief, debrief};
+use crate::judgement::detectors::Verdict;
+use crate::judgement::report::{Analysis, analyse};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -33,7 +35,7 @@ const LINE_COLOURS: [egui::Color32; 5] = [
 ];
 
 /// Draws the debrief; true when the trainee goes on to reflect.
-pub fn show(ui: &mut egui::Ui, play: &Playthrough, d: &Debrief) -> bool {
+pub fn show(ui: &mut egui::Ui, play: &Playthrough, d: &Debrief, analysis: &Analysis) -> bool {
     let case = &play.case;
     let labels: Vec<&str> = case
         .case
@@ -71,10 +73,7 @@ pub fn show(ui: &mut egui::Ui, play: &Playthrough, d: &Debrief) -> bool {
         journey(ui, play);
         ui.add_space(6.0);
         subheading(ui, "Feedback on your reasoning");
-        note(
-            ui,
-            "This version does not yet analyse reasoning errors (such as anchoring or confirmatory search); the comparison above is what it can show honestly.",
-        );
+        reasoning(ui, analysis);
         if !case.case.teaching.is_empty() {
             ui.add_space(6.0);
             subheading(ui, "Points to take away");
@@ -90,6 +89,65 @@ pub fn show(ui: &mut egui::Ui, play: &Playthrough, d: &Debrief) -> bool {
         ui.add_space(12.0);
         primary_button(ui, "Reflect on this case").clicked()
     })
+}
+
+/// What the detectors found: the errors shown, each with its evidence and one thing to try, then what
+/// was looked for and not shown, and what this playthrough gave too little to tell.
+fn reasoning(ui: &mut egui::Ui, analysis: &Analysis) {
+    note(
+        ui,
+        "Measured from what you did — what you looked for, how far you moved, when you decided — not from what you said about yourself.",
+    );
+    let shown: Vec<_> = analysis
+        .reasoning
+        .iter()
+        .filter(|r| r.verdict == Verdict::Flagged)
+        .collect();
+    if shown.is_empty() {
+        ui.label("None of the reasoning errors the game looks for showed in this playthrough.");
+    }
+    for r in shown {
+        card(ui, |ui| {
+            ui.label(egui::RichText::new(r.name).family(bold()));
+            ui.label(&r.explanation);
+            for e in &r.evidence {
+                note(ui, format!("Step {}: {}", e.step, e.what));
+            }
+            ui.label(egui::RichText::new(format!("Next time: {}", r.prompt)).italics());
+        });
+    }
+    let clear: Vec<&str> = analysis
+        .reasoning
+        .iter()
+        .filter(|r| r.verdict == Verdict::NotShown)
+        .map(|r| r.name)
+        .collect();
+    if !clear.is_empty() {
+        ui.label(format!("Looked for and not shown: {}.", clear.join("; ")));
+    }
+    let unclear: Vec<&str> = analysis
+        .reasoning
+        .iter()
+        .filter(|r| r.verdict == Verdict::NotEnough)
+        .map(|r| r.name)
+        .collect();
+    if !unclear.is_empty() {
+        note(
+            ui,
+            format!(
+                "Not enough in this playthrough to tell: {}.",
+                unclear.join("; ")
+            ),
+        );
+    }
+    let c = &analysis.calibration;
+    note(
+        ui,
+        format!(
+            "Calibration: Brier score {:.2} over {} judgements (stating the base rate would score {:.2}). One case is too few to judge calibration; it builds up over sessions.",
+            c.brier, c.judgements, c.brier_prior
+        ),
+    );
 }
 
 fn belief_plot(ui: &mut egui::Ui, d: &Debrief, labels: &[&str]) {
@@ -303,7 +361,7 @@ fn journey(ui: &mut egui::Ui, play: &Playthrough) {
                         ui.label(format!("Your decision: {label}"));
                         ui.end_row();
                     }
-                    Event::Reflection(_) => {}
+                    Event::Reflection(_) | Event::Hindsight(_) => {}
                 }
             }
         });
@@ -317,7 +375,8 @@ fn debrief_screen(
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx);
     let d = debrief(&session.play);
-    if show(&mut ui, &session.play, &d) {
+    let analysis = analyse(&session.play);
+    if show(&mut ui, &session.play, &d, &analysis) {
         next.set(Screen::Reflection);
     }
     Ok(())

@@ -70,6 +70,7 @@ pub fn show(ui: &mut egui::Ui, session: &Session, drafts: &mut Drafts) -> Option
         Some(DecisionMade {
             decision: case.decisions[chosen].id.clone(),
             rationale: drafts.rationale.trim().to_string(),
+            quality: None,
         })
     })
 }
