@@ -487,7 +487,7 @@ fn the_terminal_player_plays_a_whole_case_and_saves_it() {
     };
     // actions 1 (school) then the gp (now 1) then judge (now 1); probabilities that do not add up,
     // then ones that do; leading; confidence; reasons; change; feeling; decision; rationale; reflections.
-    let script = "9\nf\n1\n1\n1\n50\n40\n60\n40\n\n70\nworried\nschool says fine\n\n2\nearly help\ngut\n\nthe school\n";
+    let script = "9\nf\n1\n1\n1\n50\n40\n60\n40\n\n70\nworried\nschool says fine\n\n2\nearly help\n60\n30\n70\ngut\n\nthe school\n";
     let mut term = Terminal {
         input: Cursor::new(script.as_bytes().to_vec()),
         out: Vec::new(),
@@ -513,8 +513,12 @@ fn the_terminal_player_plays_a_whole_case_and_saves_it() {
     assert_eq!(log.seed, 5);
     assert_eq!(
         log.events.len(),
-        3 + 1 + 1 + 2,
-        "three actions, a judgement, a decision, two reflections"
+        3 + 1 + 1 + 1 + 2,
+        "three actions, a judgement, a decision, hindsight, two reflections"
+    );
+    assert!(matches!(&log.events[4], Event::Decision(d) if d.quality == Some(60)));
+    assert!(
+        matches!(&log.events[5], Event::Hindsight(h) if h.foreseeable == 30 && h.decision_quality == 70)
     );
     let compiled = compile(&minimal_text());
     let p = Playthrough::replay(compiled, &log).unwrap();

@@ -251,6 +251,8 @@ fn interactive<R: BufRead, W: Write>(
             Stage::Checkpoint => judge(p, term),
             Stage::Decide => decide(p, term),
             Stage::Finished => {
+                show_outcome(p, term);
+                ask_hindsight(p, save, term);
                 show_ending(p, term);
                 reflect(p, save, term);
                 return EXIT_OK;
@@ -580,15 +582,18 @@ fn decide<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) -> O
         }
         term.say("A decision needs a recorded rationale; a sentence will do.");
     };
+    let quality = term
+        .ask("How good a decision is this, on what you know now? (0 to 100, Enter to skip) ")
+        .and_then(|a| a.trim_end_matches('%').trim().parse::<u8>().ok())
+        .filter(|q| *q <= 100);
     Some(Event::Decision(DecisionMade {
         decision: p.case.decisions[chosen].id.clone(),
         rationale,
-        quality: None,
+        quality,
     }))
 }
 
-fn show_ending<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) {
-    let case = &p.case.case;
+fn show_outcome<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) {
     term.say("\n═══ What happened ═══");
     if let Some(outcome) = p.outcome() {
         term.prose(outcome);
@@ -598,6 +603,40 @@ fn show_ending<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>)
         "Remember: the outcome is not the measure of the decision. A sound decision can meet a bad outcome and \
          a poor one can be lucky. The debrief scores your decision by what was knowable when you made it.",
     );
+}
+
+/// After the outcome: how foreseeable it was and how good the decision now seems (both may be skipped).
+fn ask_hindsight<R: BufRead, W: Write>(
+    p: &mut Playthrough,
+    save: &Path,
+    term: &mut Terminal<R, W>,
+) {
+    if p.log
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Hindsight(_)))
+    {
+        return;
+    }
+    let mut rating = |q: &str| {
+        term.ask(q)
+            .and_then(|a| a.trim_end_matches('%').trim().parse::<u8>().ok())
+            .filter(|x| *x <= 100)
+    };
+    let foreseeable =
+        rating("\nNow that you know: how foreseeable was this outcome? (0 to 100, Enter to skip) ");
+    let quality = rating("And how good was your decision? (0 to 100, Enter to skip) ");
+    if let (Some(foreseeable), Some(decision_quality)) = (foreseeable, quality) {
+        let _ = p.apply(Event::Hindsight(crate::engine::Hindsight {
+            foreseeable,
+            decision_quality,
+        }));
+        let _ = p.log.write(save);
+    }
+}
+
+fn show_ending<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) {
+    let case = &p.case.case;
     let d = debrief(p);
     let labels: Vec<&str> = case.hypotheses.values().map(|h| h.label.as_str()).collect();
     term.say("\n═══ Debrief ═══");
@@ -767,6 +806,7 @@ fn replay_log<R: BufRead, W: Write>(
         return interactive(&mut p, path, term);
     }
     if p.stage() == Stage::Finished {
+        show_outcome(&p, term);
         show_ending(&p, term);
         for e in &p.log.events {
             if let Event::Reflection(r) = e {

@@ -159,6 +159,11 @@ fn show_next_answers(pilot: &mut Autopilot, session: &mut Session, screen: Scree
         (Screen::Decision, Some(Event::Decision(dm))) => {
             session.drafts.decision = session.case().decision_index(&dm.decision);
             session.drafts.rationale = dm.rationale.clone();
+            session.drafts.quality = dm.quality.map_or(50, u32::from);
+        }
+        (Screen::Outcome, Some(Event::Hindsight(h))) => {
+            session.drafts.foreseeable = u32::from(h.foreseeable);
+            session.drafts.quality_after = u32::from(h.decision_quality);
         }
         (Screen::Reflection, _) => {
             let questions = super::screens::reflection::QUESTIONS;
@@ -230,7 +235,15 @@ fn step(
             }
             next.set(s.screen());
         }
-        Screen::Outcome => next.set(Screen::Debrief),
+        Screen::Outcome => {
+            if let (Some(mut s), Some(Event::Hindsight(_))) = (session, pilot.events.front()) {
+                let event = pilot.events.pop_front().expect("just looked");
+                if let Err(e) = s.apply(event, now) {
+                    return fail(pilot, &e.to_string());
+                }
+            }
+            next.set(Screen::Debrief);
+        }
         Screen::Debrief => next.set(Screen::Reflection),
         Screen::Reflection => {
             let Some(mut s) = session else {

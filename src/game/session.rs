@@ -36,6 +36,11 @@ pub struct Drafts {
     pub feeling: String,
     pub decision: Option<usize>,
     pub rationale: String,
+    /// Before the outcome: how good the trainee judges their decision, 0 to 100.
+    pub quality: u32,
+    /// After the outcome: how foreseeable it was, and how good the decision now seems.
+    pub foreseeable: u32,
+    pub quality_after: u32,
     pub reflections: Vec<String>,
 }
 

@@ -296,8 +296,14 @@ fn outcome_debrief_and_reflection_carry_the_trainee_to_the_end() {
     .unwrap();
 
     let mut h = harness((s.clone(), false), |ui, (s, go): &mut (Session, bool)| {
-        *go |= outcome::show(ui, s)
+        let mut d = s.drafts.clone();
+        *go |= outcome::show(ui, s, &mut d).is_some();
     });
+    assert!(
+        h.query_by_label("How foreseeable was this outcome? (0 to 100)")
+            .is_some(),
+        "the hindsight questions are asked"
+    );
     assert!(
         h.query_by_label_contains("The outcome is not the measure of the decision")
             .is_some()

@@ -58,6 +58,11 @@ pub fn show(ui: &mut egui::Ui, session: &Session, drafts: &mut Drafts) -> Option
             &mut drafts.rationale,
             4,
         );
+        ui.horizontal(|ui| {
+            let label = ui.label("How good a decision is this, on what you know now? (0 to 100)");
+            ui.add(egui::Slider::new(&mut drafts.quality, 0..=100))
+                .labelled_by(label.id);
+        });
         let ready = drafts.decision.is_some() && !drafts.rationale.trim().is_empty();
         let clicked = ui
             .add_enabled_ui(ready, |ui| primary_button(ui, "Make this decision"))
@@ -70,7 +75,7 @@ pub fn show(ui: &mut egui::Ui, session: &Session, drafts: &mut Drafts) -> Option
         Some(DecisionMade {
             decision: case.decisions[chosen].id.clone(),
             rationale: drafts.rationale.trim().to_string(),
-            quality: None,
+            quality: Some(drafts.quality.min(100) as u8),
         })
     })
 }
