@@ -793,8 +793,13 @@ fn every_bot_plays_the_complete_case_to_the_end() {
 /// detector in at most 10%.
 #[test]
 fn simulated_trainees_are_caught_and_the_ideal_reasoner_is_not() {
-    use second_look::judgement::bots::bot_rates;
-    for root in discover(&root().join("scenarios")).unwrap() {
+    use second_look::judgement::bots::{Bias, bot_rates};
+    // The shipped cases, and a small re-referral that offers what they do not (history to open, carer
+    // engagement, signs with a cultural explanation).
+    let mut roots = discover(&root().join("scenarios")).unwrap();
+    roots.push(root().join("tests/cases/rereferral.ron"));
+    let mut proven = std::collections::HashSet::new();
+    for root in roots {
         let loaded = check_case(&root);
         let case = Arc::new(Compiled::new(loaded.case.as_ref().unwrap()).unwrap());
         let rates = bot_rates(&case, 60);
@@ -822,6 +827,7 @@ fn simulated_trainees_are_caught_and_the_ideal_reasoner_is_not() {
                             rate * 100.0
                         );
                         caught += 1;
+                        proven.insert(own);
                     }
                 }
             }
@@ -832,6 +838,11 @@ fn simulated_trainees_are_caught_and_the_ideal_reasoner_is_not() {
             case.case.id
         );
     }
+    assert_eq!(
+        proven.len(),
+        Bias::ALL.len() - 1,
+        "every bot's detector is proven on some case: {proven:?}"
+    );
 }
 
 #[test]

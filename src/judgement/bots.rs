@@ -28,6 +28,7 @@ pub enum Bias {
     Vividness,
     PrematureClosure,
     RuleOfOptimism,
+    CulturalRelativism,
     DisguisedCompliance,
     StartAgain,
     ChildNotSeen,
@@ -38,7 +39,7 @@ pub enum Bias {
 }
 
 impl Bias {
-    pub const ALL: [Bias; 15] = [
+    pub const ALL: [Bias; 16] = [
         Bias::Ideal,
         Bias::ConfirmatorySearch,
         Bias::AsymmetricWeighting,
@@ -47,6 +48,7 @@ impl Bias {
         Bias::Vividness,
         Bias::PrematureClosure,
         Bias::RuleOfOptimism,
+        Bias::CulturalRelativism,
         Bias::DisguisedCompliance,
         Bias::StartAgain,
         Bias::ChildNotSeen,
@@ -67,6 +69,7 @@ impl Bias {
             Bias::Vividness => Detector::Vividness,
             Bias::PrematureClosure => Detector::PrematureClosure,
             Bias::RuleOfOptimism => Detector::RuleOfOptimism,
+            Bias::CulturalRelativism => Detector::CulturalRelativism,
             Bias::DisguisedCompliance => Detector::DisguisedCompliance,
             Bias::StartAgain => Detector::StartAgain,
             Bias::ChildNotSeen => Detector::ChildNotSeen,
@@ -95,10 +98,17 @@ pub struct Bot {
 }
 
 impl Bot {
+    /// A bot with a strong bias (0.9) and a little noise. Discounting a cultural explanation's signs
+    /// is modelled at full strength: the explanation is taken to account for the sign entirely.
     pub fn new(bias: Bias) -> Bot {
+        let strength = if bias == Bias::CulturalRelativism {
+            1.0
+        } else {
+            0.9
+        };
         Bot {
             bias,
-            strength: 0.9,
+            strength,
             noise: 0.15,
         }
     }
@@ -325,6 +335,18 @@ fn judge(p: &Playthrough, bot: Bot, rng: &mut Stream) -> Judgement {
             }
         }),
         Bias::RuleOfOptimism => shift_harm(case, &q, -1.5 * s),
+        Bias::CulturalRelativism => {
+            let cultural = |f: usize| {
+                case.case
+                    .findings
+                    .values()
+                    .nth(f)
+                    .is_some_and(|x| x.cultural)
+            };
+            reweigh(p, &q, &|b| harm(case, b), &|f, _, _| {
+                if cultural(f) { 1.0 - s } else { 1.0 }
+            })
+        }
         Bias::OverIntervention => shift_harm(case, &q, 1.5 * s),
         Bias::DisguisedCompliance => {
             let engagement = known
