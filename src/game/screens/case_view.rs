@@ -72,15 +72,7 @@ pub fn show(
                 intent = Some(CaseIntent::Leave);
             }
         });
-    egui::Panel::right("case-file")
-        .resizable(false)
-        .exact_size((ui.available_width() * 0.36).clamp(320.0, 520.0))
-        .frame(
-            egui::Frame::new()
-                .fill(panel)
-                .inner_margin(egui::Margin::same(16)),
-        )
-        .show(ui, |ui| case_file(ui, session, tab, palette));
+    case_file_panel(ui, "case-file", 0.36, session, tab, palette);
     egui::CentralPanel::default()
         .frame(
             egui::Frame::new()
@@ -196,12 +188,28 @@ fn scene(
     chosen
 }
 
-pub(super) fn case_file(
+/// The case file as a panel on the right, taking about `share` of the window's width.
+pub(super) fn case_file_panel(
     ui: &mut egui::Ui,
+    id: &str,
+    share: f32,
     session: &Session,
     tab: &mut CaseFileTab,
     palette: Palette,
 ) {
+    let fill = ui.visuals().window_fill;
+    egui::Panel::right(id.to_string())
+        .resizable(false)
+        .exact_size((ui.available_width() * share).clamp(300.0, 520.0))
+        .frame(
+            egui::Frame::new()
+                .fill(fill)
+                .inner_margin(egui::Margin::same(16)),
+        )
+        .show(ui, |ui| case_file(ui, session, tab, palette));
+}
+
+fn case_file(ui: &mut egui::Ui, session: &Session, tab: &mut CaseFileTab, palette: Palette) {
     let case = session.case();
     subheading(ui, format!("Case file ({})", session.play.revealed.len()));
     ui.horizontal(|ui| {

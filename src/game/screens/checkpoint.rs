@@ -7,7 +7,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use crate::game::theme::UiSet;
 
-use super::case_view::{CaseFileTab, case_file};
+use super::case_view::{CaseFileTab, case_file_panel};
 use super::{Screen, column, now, root_ui};
 use crate::engine::{Event, Judgement};
 use crate::game::Settings;
@@ -69,16 +69,7 @@ pub fn show(
         Some(Scene::Checkpoint(c)) => c.prompt.clone(),
         _ => String::new(),
     };
-    let panel = ui.visuals().window_fill;
-    egui::Panel::right("checkpoint-file")
-        .resizable(false)
-        .exact_size((ui.available_width() * 0.32).clamp(300.0, 460.0))
-        .frame(
-            egui::Frame::new()
-                .fill(panel)
-                .inner_margin(egui::Margin::same(16)),
-        )
-        .show(ui, |ui| case_file(ui, session, tab, palette));
+    case_file_panel(ui, "checkpoint-file", 0.32, session, tab, palette);
     let fill = ui.visuals().panel_fill;
     egui::CentralPanel::default()
         .frame(
