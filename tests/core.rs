@@ -272,6 +272,7 @@ fn every_diagnostic_code_has_a_triggering_example_and_a_fix() {
 fn the_shipped_cases_pass_with_no_warnings() {
     let roots = discover(&root().join("scenarios")).unwrap();
     assert!(roots.len() >= 2, "a tutorial and a complete case");
+    let catalogue = std::fs::read_to_string(root().join("docs/cases.md")).expect("docs/cases.md");
     for r in roots {
         let loaded = check_case(&r);
         assert!(
@@ -279,6 +280,11 @@ fn the_shipped_cases_pass_with_no_warnings() {
             "{}: {:#?}",
             r.display(),
             loaded.diagnostics
+        );
+        let id = &loaded.case.as_ref().unwrap().id;
+        assert!(
+            catalogue.contains(&format!("(`{id}`)")),
+            "docs/cases.md has no entry for {id}"
         );
     }
 }
