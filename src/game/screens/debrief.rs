@@ -296,75 +296,69 @@ fn decision_quality(ui: &mut egui::Ui, play: &Playthrough, d: &Debrief) {
 
 fn journey(ui: &mut egui::Ui, play: &Playthrough) {
     let case = &play.case;
-    egui::Grid::new("journey")
-        .striped(true)
-        .spacing([14.0, 6.0])
-        .num_columns(2)
-        .show(ui, |ui| {
-            for (i, event) in play.log.events.iter().enumerate() {
-                let step = i + 1;
-                match event {
-                    Event::Action(id) => {
-                        let label = crate::game::session::action_label(case, id);
-                        ui.label(format!("{step}."));
-                        ui.vertical(|ui| {
-                            ui.label(egui::RichText::new(label).family(bold()));
-                            for r in play.revealed.iter().filter(|r| r.step == step) {
-                                let f = &case.findings[r.finding];
-                                let agency = case
-                                    .case
-                                    .agencies
-                                    .values()
-                                    .nth(f.agency)
-                                    .map_or("", |a| a.label.as_str());
-                                let text = case
-                                    .case
-                                    .findings
-                                    .get(&f.id)
-                                    .map(|x| if r.present { &x.present } else { &x.absent });
-                                ui.add(
-                                    egui::Label::new(format!(
-                                        "{agency}: {}",
-                                        text.map_or("", |t| t.as_str())
-                                    ))
-                                    .wrap(),
-                                );
-                            }
-                        });
-                        ui.end_row();
-                    }
-                    Event::Judgement(j) => {
-                        ui.label(format!("{step}."));
-                        let parts: Vec<String> = j
-                            .probabilities
-                            .iter()
-                            .map(|(h, p)| {
-                                let label =
-                                    case.case.hypotheses.get(h).map_or(h, |x| x.label.as_str());
-                                format!("{label} {:.0}%", p * 100.0)
-                            })
-                            .collect();
-                        ui.label(format!(
-                            "Your judgement at “{}”: {}",
-                            j.checkpoint,
-                            parts.join(", ")
-                        ));
-                        ui.end_row();
-                    }
-                    Event::Decision(dm) => {
-                        ui.label(format!("{step}."));
-                        let label = case
-                            .case
-                            .decisions
-                            .get(&dm.decision)
-                            .map_or(dm.decision.as_str(), |x| x.label.as_str());
-                        ui.label(format!("Your decision: {label}"));
-                        ui.end_row();
-                    }
-                    Event::Reflection(_) | Event::Hindsight(_) => {}
+    for (i, event) in play.log.events.iter().enumerate() {
+        let step = i + 1;
+        let mut lines: Vec<egui::RichText> = Vec::new();
+        match event {
+            Event::Action(id) => {
+                lines.push(
+                    egui::RichText::new(crate::game::session::action_label(case, id))
+                        .family(bold()),
+                );
+                for r in play.revealed.iter().filter(|r| r.step == step) {
+                    let f = &case.findings[r.finding];
+                    let agency = case
+                        .case
+                        .agencies
+                        .values()
+                        .nth(f.agency)
+                        .map_or("", |a| a.label.as_str());
+                    let text = case.case.findings.get(&f.id).map_or("", |x| {
+                        if r.present {
+                            x.present.as_str()
+                        } else {
+                            x.absent.as_str()
+                        }
+                    });
+                    lines.push(egui::RichText::new(format!("{agency}: {text}")));
                 }
             }
+            Event::Judgement(j) => {
+                let parts: Vec<String> = j
+                    .probabilities
+                    .iter()
+                    .map(|(h, p)| {
+                        format!(
+                            "{} {:.0}%",
+                            case.case.hypotheses.get(h).map_or(h, |x| x.label.as_str()),
+                            p * 100.0
+                        )
+                    })
+                    .collect();
+                lines.push(
+                    egui::RichText::new(format!("Your judgement: {}", parts.join(", "))).italics(),
+                );
+            }
+            Event::Decision(dm) => {
+                let label = case
+                    .case
+                    .decisions
+                    .get(&dm.decision)
+                    .map_or(dm.decision.as_str(), |x| x.label.as_str());
+                lines.push(egui::RichText::new(format!("Your decision: {label}")).family(bold()));
+            }
+            Event::Reflection(_) | Event::Hindsight(_) => continue,
+        }
+        ui.horizontal_top(|ui| {
+            ui.add_sized([36.0, 20.0], egui::Label::new(format!("{step}.")));
+            ui.vertical(|ui| {
+                ui.set_width(ui.available_width());
+                for line in lines {
+                    ui.add(egui::Label::new(line).wrap());
+                }
+            });
         });
+    }
 }
 
 fn debrief_screen(
