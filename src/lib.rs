@@ -7,3 +7,4 @@ pub mod engine;
 pub mod game;
 pub mod judgement;
 pub mod scenario;
+pub mod store;

@@ -1,4 +1,4 @@
-//! The `second-look` command line: play (the default), check, explore, report and bench.
+//! The `second-look` command line: play (the default), check, explore, report, history and bench.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +33,8 @@ enum Command {
     },
     /// Walk every path through a case, or play it many times at random.
     Explore(cli::explore::ExploreArgs),
+    /// The playthroughs in your record, with their scores.
+    History(cli::history::HistoryArgs),
     /// The whole analysis of a saved playthrough: beliefs, decision quality, calibration, reasoning.
     Report(cli::report::ReportArgs),
     /// Measure the checker, the engine and the reasoner, and print the figures.
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Some(Command::Check { paths, format }) => cli::check::run(&paths, format == Format::Json),
         Some(Command::Explore(args)) => cli::explore::run(&args),
         Some(Command::Report(args)) => cli::report::run(&args),
+        Some(Command::History(args)) => cli::history::run(&args),
         Some(Command::Bench { scenarios }) => cli::bench::run(scenarios.as_deref()),
     };
     ExitCode::from(code)

@@ -905,3 +905,194 @@ fn a_report_explains_every_detector_in_plain_words() {
         .unwrap();
     assert_eq!(seen.verdict, Verdict::Flagged);
 }
+
+// ---------------------------------------------------------------- the trainee's record
+
+mod record {
+    use super::*;
+    use second_look::store::sqlite::{SqliteRecord, log_of};
+    use second_look::store::{Finished, Record, Recorder};
+
+    fn finished_playthrough(seed: u64) -> Playthrough {
+        second_look::judgement::bots::play(
+            compile(&minimal_text()),
+            second_look::judgement::bots::Bot::new(second_look::judgement::bots::Bias::Ideal),
+            seed,
+        )
+    }
+
+    #[test]
+    fn a_new_record_is_created_at_the_latest_schema_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let (record, notice) = SqliteRecord::open(dir.path()).unwrap();
+        assert_eq!(notice, None);
+        let version = record.version().unwrap();
+        assert!(version >= 1);
+        drop(record);
+        let (again, notice) = SqliteRecord::open(dir.path()).unwrap();
+        assert_eq!((again.version().unwrap(), notice), (version, None));
+    }
+
+    #[test]
+    fn an_older_record_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        // A record from before the first schema: an empty database at version 0 holding another table.
+        let conn = rusqlite::Connection::open(dir.path().join("progress.db")).unwrap();
+        conn.execute_batch("CREATE TABLE keep_me (x INTEGER); INSERT INTO keep_me VALUES (7);")
+            .unwrap();
+        drop(conn);
+        let (record, notice) = SqliteRecord::open(dir.path()).unwrap();
+        assert_eq!(notice, None, "an older file is upgraded, not set aside");
+        assert!(record.version().unwrap() >= 1);
+        drop(record);
+        let conn = rusqlite::Connection::open(dir.path().join("progress.db")).unwrap();
+        let kept: i64 = conn
+            .query_row("SELECT x FROM keep_me", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 7, "nothing already there is lost");
+    }
+
+    #[test]
+    fn a_corrupt_record_is_kept_aside_and_a_fresh_one_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = b"this is not a database, but it is the trainee's file".repeat(100);
+        std::fs::write(dir.path().join("progress.db"), &garbage).unwrap();
+        let (mut record, notice) = SqliteRecord::open(dir.path()).unwrap();
+        let notice = notice.expect("the trainee is told");
+        assert!(notice.contains("progress.db.corrupt-"), "{notice}");
+        let aside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("progress.db.corrupt-")
+            })
+            .collect();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(
+            std::fs::read(&aside[0]).unwrap(),
+            garbage,
+            "the damaged file is kept as it was"
+        );
+        let p = finished_playthrough(1);
+        let id = record.start(&p.log, "A minimal case").unwrap();
+        assert_eq!(
+            log_of(&record, id)
+                .unwrap()
+                .map(|l| Log::from_ron(&l).unwrap()),
+            Some(p.log.clone())
+        );
+    }
+
+    #[test]
+    fn a_finished_playthrough_round_trips_with_its_analysis() {
+        let dir = tempfile::tempdir().unwrap();
+        let (record, _) = SqliteRecord::open(dir.path()).unwrap();
+        let mut recorder = Recorder::new(Some(Box::new(record)));
+        let p = finished_playthrough(4);
+        recorder.begin(&p.log, "A minimal case");
+        recorder.step(&p.log);
+        recorder.finish(&p);
+        assert_eq!(recorder.problem, None);
+        // Replaying the same log does not record it twice.
+        recorder.begin(&p.log, "A minimal case");
+        recorder.finish(&p);
+        let (record, _) = SqliteRecord::open(dir.path()).unwrap();
+        let rows = record.playthroughs().unwrap();
+        assert_eq!(rows.len(), 1);
+        let row = &rows[0];
+        let f = Finished::of(&p);
+        assert_eq!(row.truth.as_deref(), Some(f.truth.as_str()));
+        assert_eq!(row.decision, f.decision);
+        assert!((row.brier.unwrap() - f.brier).abs() < 1e-9);
+        assert_eq!(Log::from_ron(&row.log).unwrap(), p.log);
+    }
+
+    #[test]
+    fn forgetting_removes_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut record, _) = SqliteRecord::open(dir.path()).unwrap();
+        let p = finished_playthrough(2);
+        let id = record.start(&p.log, "t").unwrap();
+        record.finish(id, &p.log, &Finished::of(&p)).unwrap();
+        record.forget_everything().unwrap();
+        assert!(record.playthroughs().unwrap().is_empty());
+    }
+
+    /// A child process playing a case is killed at random points; the record must always open clean,
+    /// and every playthrough in it must hold a readable log.
+    #[test]
+    fn killing_the_program_mid_write_never_damages_the_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = "1\n1\n1\n50\n50\n\n50\nr\nc\n\n1\nwhy\n50\n30\n40\ng\nf\nm\n";
+        let mut rng = second_look::engine::rng::Stream::new(42);
+        for round in 0..12u64 {
+            let mut child = bin()
+                .args([
+                    "play",
+                    "--text",
+                    "--case",
+                    "tests/cases/minimal.ron",
+                    "--seed",
+                ])
+                .arg(round.to_string())
+                .arg("--data-dir")
+                .arg(dir.path())
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            {
+                use std::io::Write as _;
+                let mut stdin = child.stdin.take().unwrap();
+                let _ = stdin.write_all(script.as_bytes());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(rng.below(40) as u64));
+            let _ = child.kill();
+            let _ = child.wait();
+            let (record, notice) = SqliteRecord::open(dir.path()).unwrap();
+            assert_eq!(notice, None, "round {round}: the record was damaged");
+            for row in record.playthroughs().unwrap() {
+                assert!(
+                    Log::from_ron(&row.log).is_ok(),
+                    "round {round}: an unreadable log in the record"
+                );
+            }
+        }
+        let (record, _) = SqliteRecord::open(dir.path()).unwrap();
+        assert!(
+            !record.playthroughs().unwrap().is_empty(),
+            "some playthroughs were recorded"
+        );
+    }
+
+    #[test]
+    fn history_lists_playthroughs_as_json_and_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let (record, _) = SqliteRecord::open(dir.path()).unwrap();
+        let mut recorder = Recorder::new(Some(Box::new(record)));
+        let p = finished_playthrough(6);
+        recorder.begin(&p.log, "A minimal case, with a comma");
+        recorder.finish(&p);
+        let out = bin()
+            .args(["history", "--format", "json", "--data-dir"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["playthroughs"][0]["case"], "minimal");
+        assert_eq!(json["playthroughs"][0]["seed"], 6);
+        let csv = bin()
+            .args(["history", "--format", "csv", "--data-dir"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8(csv.stdout).unwrap();
+        assert!(text.starts_with("id,case,title,seed"));
+        assert!(text.contains("\"A minimal case, with a comma\""), "{text}");
+    }
+}

@@ -4,6 +4,8 @@
 pub mod bench;
 pub mod check;
 pub mod explore;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod history;
 pub mod play;
 pub mod report;
 

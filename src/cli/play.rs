@@ -15,6 +15,7 @@ use crate::engine::{
 };
 use crate::judgement::debrief::debrief;
 use crate::scenario::{FindingKind, OrderedMap};
+use crate::store::Recorder;
 
 const WIDTH: usize = 78;
 
@@ -147,7 +148,9 @@ pub fn play<R: BufRead, W: Write>(args: &PlayArgs, term: &mut Terminal<R, W>) ->
         .join("logs")
         .join(format!("{}-{seed}-{}.ron", case.case.id, timestamp()));
     briefing(&case, seed, term);
-    interactive(&mut p, &save, term)
+    let mut recorder = open_recorder(args, term);
+    recorder.begin(&p.log, &case.case.title);
+    interactive(&mut p, &save, &mut recorder, term)
 }
 
 fn choose_case<R: BufRead, W: Write>(
@@ -230,6 +233,7 @@ fn briefing<R: BufRead, W: Write>(case: &Compiled, seed: u64, term: &mut Termina
 fn interactive<R: BufRead, W: Write>(
     p: &mut Playthrough,
     save: &Path,
+    recorder: &mut Recorder,
     term: &mut Terminal<R, W>,
 ) -> u8 {
     let mut shown_scene = None;
@@ -239,6 +243,10 @@ fn interactive<R: BufRead, W: Write>(
                 "warning: could not save to {}: {e}",
                 save.display()
             ));
+        }
+        recorder.step(&p.log);
+        if let Some(problem) = recorder.problem.take() {
+            term.say(&format!("warning: {problem}"));
         }
         let event = match p.stage() {
             Stage::Scene => {
@@ -255,6 +263,10 @@ fn interactive<R: BufRead, W: Write>(
                 ask_hindsight(p, save, term);
                 show_ending(p, term);
                 reflect(p, save, term);
+                recorder.finish(p);
+                if let Some(problem) = recorder.problem.take() {
+                    term.say(&format!("warning: {problem}"));
+                }
                 return EXIT_OK;
             }
             Stage::Stuck => {
@@ -803,9 +815,14 @@ fn replay_log<R: BufRead, W: Write>(
         }
     }
     if args.resume.is_some() {
-        return interactive(&mut p, path, term);
+        let mut recorder = open_recorder(args, term);
+        recorder.begin(&p.log, &case.case.title);
+        return interactive(&mut p, path, &mut recorder, term);
     }
     if p.stage() == Stage::Finished {
+        let mut recorder = open_recorder(args, term);
+        recorder.begin(&p.log, &case.case.title);
+        recorder.finish(&p);
         show_outcome(&p, term);
         show_ending(&p, term);
         for e in &p.log.events {
@@ -880,4 +897,13 @@ fn show_reasoning<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, 
             "      ",
         ));
     }
+}
+
+/// The trainee's record in the data folder; a problem opening it is said once and play goes on.
+fn open_recorder<R: BufRead, W: Write>(args: &PlayArgs, term: &mut Terminal<R, W>) -> Recorder {
+    let (recorder, notice) = Recorder::open(&data_dir(args.data_dir.as_deref()));
+    if let Some(notice) = notice {
+        term.say(&notice);
+    }
+    recorder
 }

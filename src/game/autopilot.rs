@@ -255,7 +255,6 @@ fn step(
                 }
             }
             s.finish();
-            commands.remove_resource::<Session>();
             next.set(Screen::Title);
             return false;
         }

@@ -8,6 +8,8 @@ mod library;
 mod measure;
 mod pictures;
 mod quiet;
+#[cfg(not(target_arch = "wasm32"))]
+mod record;
 pub mod screens;
 mod session;
 mod settings;
@@ -121,7 +123,7 @@ pub fn plugin(app: &mut App) {
         quiet::plugin,
     ));
     #[cfg(not(target_arch = "wasm32"))]
-    app.add_plugins(hot_reload::plugin);
+    app.add_plugins((hot_reload::plugin, record::plugin));
 }
 
 fn spawn_camera(mut commands: Commands) {

@@ -75,6 +75,8 @@ pub struct Session {
     pub notice: Option<ReloadNotice>,
     /// A save that failed, for the trainee to see.
     pub save_problem: Option<String>,
+    /// The trainee has finished with this playthrough (reflected, or chosen to move on).
+    pub done: bool,
 }
 
 /// Where an unfinished playthrough is, so the title screen can offer to continue it.
@@ -135,6 +137,7 @@ impl Session {
             last_result: None,
             notice: None,
             save_problem: None,
+            done: false,
         }
     }
 
@@ -245,6 +248,7 @@ impl Session {
 
     /// Marks the playthrough complete: the title screen will no longer offer to continue it.
     pub fn finish(&mut self) {
+        self.done = true;
         let _ = remove_if_present(&self.pointer_path);
     }
 

@@ -1,0 +1,155 @@
+//! `second-look history`: the playthroughs in the trainee's record, with their scores.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::{EXIT_ERRORS, EXIT_OK, data_dir};
+use crate::store::sqlite::SqliteRecord;
+use crate::store::{PlaythroughRow, Record};
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq, Default)]
+pub enum HistoryFormat {
+    #[default]
+    Human,
+    Json,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// Where the record is (default: the platform's data folder).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Human)]
+    pub format: HistoryFormat,
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    playthroughs: Vec<Entry<'a>>,
+}
+
+/// A row without its log, for listing.
+#[derive(Serialize)]
+struct Entry<'a> {
+    id: i64,
+    case: &'a str,
+    title: &'a str,
+    seed: u64,
+    started: &'a str,
+    finished: Option<&'a str>,
+    truth: Option<&'a str>,
+    decision: Option<&'a str>,
+    regret: Option<f64>,
+    brier: Option<f64>,
+    brier_prior: Option<f64>,
+    flagged: &'a [String],
+}
+
+fn entry(r: &PlaythroughRow) -> Entry<'_> {
+    Entry {
+        id: r.id,
+        case: &r.case,
+        title: &r.title,
+        seed: r.seed,
+        started: &r.started,
+        finished: r.finished.as_deref(),
+        truth: r.truth.as_deref(),
+        decision: r.decision.as_deref(),
+        regret: r.regret,
+        brier: r.brier,
+        brier_prior: r.brier_prior,
+        flagged: &r.flagged,
+    }
+}
+
+pub fn run(args: &HistoryArgs) -> u8 {
+    let dir = data_dir(args.data_dir.as_deref());
+    let rows = match SqliteRecord::open(&dir).and_then(|(record, notice)| {
+        if let Some(n) = notice {
+            eprintln!("{n}");
+        }
+        record.playthroughs()
+    }) {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERRORS;
+        }
+    };
+    match args.format {
+        HistoryFormat::Json => {
+            let listing = Listing {
+                playthroughs: rows.iter().map(entry).collect(),
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&listing).unwrap_or_default()
+            );
+        }
+        HistoryFormat::Csv => print!("{}", csv(&rows)),
+        HistoryFormat::Human => print_human(&rows),
+    }
+    EXIT_OK
+}
+
+fn print_human(rows: &[PlaythroughRow]) {
+    if rows.is_empty() {
+        println!("No playthroughs yet. Play a case and it will be listed here.");
+        return;
+    }
+    for r in rows {
+        let state = match (&r.finished, &r.decision) {
+            (Some(_), Some(d)) => format!(
+                "decided {d}, regret {:.1}, Brier {:.2}",
+                r.regret.unwrap_or(0.0),
+                r.brier.unwrap_or(0.0)
+            ),
+            (Some(_), None) => "finished".into(),
+            (None, _) => "unfinished".into(),
+        };
+        println!(
+            "{:>4}  {}  {} (seed {})  {state}",
+            r.id, r.started, r.title, r.seed
+        );
+        if !r.flagged.is_empty() {
+            println!("      reasoning errors shown: {}", r.flagged.join(", "));
+        }
+    }
+}
+
+/// The listing as CSV (quoted where needed), one playthrough a line.
+pub fn csv(rows: &[PlaythroughRow]) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let num = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.4}"));
+    let mut out = String::from(
+        "id,case,title,seed,started,finished,truth,decision,regret,brier,brier_prior,flagged\n",
+    );
+    for r in rows {
+        let line = [
+            r.id.to_string(),
+            field(&r.case),
+            field(&r.title),
+            r.seed.to_string(),
+            field(&r.started),
+            field(r.finished.as_deref().unwrap_or("")),
+            field(r.truth.as_deref().unwrap_or("")),
+            field(r.decision.as_deref().unwrap_or("")),
+            num(r.regret),
+            num(r.brier),
+            num(r.brier_prior),
+            field(&r.flagged.join(";")),
+        ];
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
