@@ -9,7 +9,7 @@ mod measure;
 mod pictures;
 mod quiet;
 #[cfg(not(target_arch = "wasm32"))]
-mod record;
+pub mod record;
 pub mod screens;
 mod session;
 mod settings;

@@ -497,3 +497,49 @@ fn a_scene_shows_its_picture_with_its_words() {
         "the file was found and drawn"
     );
 }
+
+#[test]
+fn progress_shows_calibration_over_sessions_and_deletes_on_confirmation() {
+    use super::screens::progress::{ProgressIntent, ProgressView, show};
+    use crate::store::Recorder;
+    use crate::store::progress::Progress;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut recorder, _) = Recorder::open(dir.path());
+    for seed in 0..3 {
+        let p = crate::judgement::bots::play(
+            minimal(),
+            crate::judgement::bots::Bot::new(crate::judgement::bots::Bias::Overconfidence),
+            seed,
+        );
+        recorder.begin(&p.log, "A minimal case");
+        recorder.finish(&p);
+    }
+    let progress = Progress::of(recorder.record().unwrap()).unwrap();
+    assert_eq!(progress.finished, 3);
+    let view = ProgressView {
+        progress: Some(Ok(progress)),
+        confirming_delete: false,
+    };
+    let mut h = harness(
+        (view, None),
+        |ui, (view, intent): &mut (ProgressView, Option<ProgressIntent>)| {
+            if let Some(i) = show(ui, view) {
+                *intent = Some(i);
+            }
+        },
+    );
+    assert!(h.query_by_label_contains("3 cases finished").is_some());
+    assert!(
+        h.query_by_label("Overconfidence").is_some(),
+        "the errors shown across sessions are listed"
+    );
+    h.get_by_label("Delete my data…").click();
+    h.run();
+    assert!(
+        h.state().1.is_none(),
+        "nothing is deleted without confirmation"
+    );
+    h.get_by_label("Yes, delete everything").click();
+    h.run();
+    assert_eq!(h.state().1, Some(ProgressIntent::DeleteEverything));
+}

@@ -3,6 +3,7 @@
 //! terminal talk to it through the small `Record` interface, so a web build can keep the same record in
 //! the browser's storage where SQLite is not available.
 
+pub mod progress;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sqlite;
 
@@ -129,6 +130,11 @@ pub trait Record {
     fn finish(&mut self, id: i64, log: &Log, finished: &Finished) -> Result<(), StoreError>;
     /// Every playthrough, oldest first.
     fn playthroughs(&self) -> Result<Vec<PlaythroughRow>, StoreError>;
+    /// Every probability stated at a judgement in a finished playthrough: (playthrough, stated,
+    /// whether that hypothesis was the truth).
+    fn judgement_rows(&self) -> Result<Vec<(i64, f64, bool)>, StoreError>;
+    /// Every detector's verdict in every finished playthrough: (playthrough, detector, verdict).
+    fn detector_rows(&self) -> Result<Vec<(i64, String, String)>, StoreError>;
     /// Deletes everything the record holds.
     fn forget_everything(&mut self) -> Result<(), StoreError>;
 }
@@ -202,6 +208,21 @@ impl Recorder {
             return;
         };
         let result = record.save(id, log);
+        self.note(result);
+    }
+
+    /// The record itself, to read from (none when it could not be opened).
+    pub fn record(&self) -> Option<&(dyn Record + Send)> {
+        self.record.as_deref()
+    }
+
+    /// Deletes everything in the record.
+    pub fn forget_everything(&mut self) {
+        let Some(record) = self.record.as_mut() else {
+            return;
+        };
+        let result = record.forget_everything();
+        self.id = None;
         self.note(result);
     }
 

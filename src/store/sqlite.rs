@@ -278,6 +278,26 @@ impl Record for SqliteRecord {
             .collect()
     }
 
+    fn judgement_rows(&self) -> Result<Vec<(i64, f64, bool)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT playthrough, stated, is_truth FROM judgements ORDER BY playthrough, step, hypothesis")
+            .map_err(fail("cannot read the judgements"))?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? != 0)))
+            .and_then(|rows| rows.collect())
+            .map_err(fail("cannot read the judgements"))
+    }
+
+    fn detector_rows(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT playthrough, detector, verdict FROM detector_results ORDER BY playthrough, detector")
+            .map_err(fail("cannot read the detector results"))?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(fail("cannot read the detector results"))
+    }
+
     fn forget_everything(&mut self) -> Result<(), StoreError> {
         self.conn
             .execute_batch("DELETE FROM judgements; DELETE FROM detector_results; DELETE FROM reflections; DELETE FROM hindsight; DELETE FROM playthroughs; VACUUM;")

@@ -7,6 +7,8 @@ pub mod debrief;
 pub mod decision;
 pub mod library;
 pub mod outcome;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod progress;
 pub mod reflection;
 pub mod settings;
 pub mod title;
@@ -30,6 +32,7 @@ pub enum Screen {
     Outcome,
     Debrief,
     Reflection,
+    Progress,
 }
 
 impl Screen {
@@ -46,6 +49,7 @@ impl Screen {
             Screen::Outcome => "outcome",
             Screen::Debrief => "debrief",
             Screen::Reflection => "reflection",
+            Screen::Progress => "progress",
         }
     }
 }
@@ -64,6 +68,8 @@ pub(super) fn plugin(app: &mut App) {
         debrief::plugin,
         reflection::plugin,
     ));
+    #[cfg(not(target_arch = "wasm32"))]
+    app.add_plugins(progress::plugin);
 }
 
 /// The whole window as one egui `Ui`, as egui's own `run_ui` makes it.

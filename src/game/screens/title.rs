@@ -29,6 +29,7 @@ pub struct TitleProblem(pub Option<String>);
 pub enum TitleIntent {
     Continue,
     Start,
+    Progress,
     Settings,
     Quit,
 }
@@ -56,6 +57,9 @@ pub fn show(
             }
         } else if primary_button(ui, "Start a case").clicked() {
             intent = Some(TitleIntent::Start);
+        }
+        if ui.button("Your progress").clicked() {
+            intent = Some(TitleIntent::Progress);
         }
         if ui.button("Settings").clicked() {
             intent = Some(TitleIntent::Settings);
@@ -95,6 +99,7 @@ fn title_screen(
             Err(e) => problem.0 = Some(format!("That case cannot be continued: {e}")),
         },
         Some(TitleIntent::Start) => next.set(Screen::Library),
+        Some(TitleIntent::Progress) => next.set(Screen::Progress),
         Some(TitleIntent::Settings) => next.set(Screen::Settings),
         Some(TitleIntent::Quit) => {
             exit.write(AppExit::Success);

@@ -1,0 +1,257 @@
+//! The trainee's progress over weeks: Brier score session by session, a calibration curve over every
+//! judgement, how often each reasoning error showed — and the way to delete everything.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use egui_plot::{Line, LineStyle, Plot, PlotPoints, Points};
+
+use super::{Screen, page, root_ui};
+use crate::game::theme::{UiSet, card, heading, note, primary_button, subheading};
+use crate::judgement::detectors::Detector;
+use crate::store::progress::Progress;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<ProgressView>();
+    app.add_systems(OnEnter(Screen::Progress), read_progress);
+    app.add_systems(
+        EguiPrimaryContextPass,
+        progress_screen
+            .in_set(UiSet)
+            .run_if(in_state(Screen::Progress)),
+    );
+}
+
+/// What the progress screen shows, read from the record on entering it.
+#[derive(Resource, Debug, Default)]
+pub struct ProgressView {
+    pub progress: Option<Result<Progress, String>>,
+    pub confirming_delete: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressIntent {
+    Back,
+    DeleteEverything,
+}
+
+fn detector_name(id: &str) -> &'static str {
+    Detector::ALL
+        .iter()
+        .find(|d| d.id() == id)
+        .map_or("", |d| d.name())
+}
+
+pub fn show(ui: &mut egui::Ui, view: &mut ProgressView) -> Option<ProgressIntent> {
+    page(ui, "progress", |ui| {
+        let mut intent = None;
+        heading(ui, "Your progress");
+        if ui.button("Back").clicked() {
+            intent = Some(ProgressIntent::Back);
+        }
+        match &view.progress {
+            None => {
+                ui.label("Reading your record…");
+            }
+            Some(Err(e)) => {
+                ui.label(format!("Your record cannot be read: {e}"));
+            }
+            Some(Ok(p)) if p.finished == 0 => {
+                ui.label("Nothing to show yet. Finish a case and your judgements start to build a picture here.");
+            }
+            Some(Ok(p)) => summary(ui, p),
+        }
+        ui.add_space(16.0);
+        subheading(ui, "Your data");
+        note(
+            ui,
+            "Everything you do is kept on this computer only, in your data folder.",
+        );
+        if view.confirming_delete {
+            card(ui, |ui| {
+                ui.label("Delete every playthrough, judgement and reflection in your record? This cannot be undone.");
+                ui.horizontal(|ui| {
+                    if primary_button(ui, "Yes, delete everything").clicked() {
+                        intent = Some(ProgressIntent::DeleteEverything);
+                    }
+                    if ui.button("Keep my data").clicked() {
+                        view.confirming_delete = false;
+                    }
+                });
+            });
+        } else if ui.button("Delete my data…").clicked() {
+            view.confirming_delete = true;
+        }
+        intent
+    })
+}
+
+fn summary(ui: &mut egui::Ui, p: &Progress) {
+    ui.label(format!(
+        "{} cases finished{}.",
+        p.finished,
+        if p.unfinished > 0 {
+            format!(", {} unfinished", p.unfinished)
+        } else {
+            String::new()
+        }
+    ));
+    if let (Some(b), Some(prior)) = (p.brier, p.brier_prior) {
+        ui.label(format!(
+            "Your Brier score over them is {b:.2}; stating the base rate every time would have scored {prior:.2} (lower is better; skill {:+.2}).",
+            if prior > 0.0 { 1.0 - b / prior } else { 0.0 }
+        ));
+    }
+    note(
+        ui,
+        "One case is too few judgements to say how well calibrated you are: the picture firms up over many sessions.",
+    );
+    subheading(ui, "Brier score, session by session");
+    let points: Vec<[f64; 2]> = p
+        .sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| [i as f64 + 1.0, s.brier])
+        .collect();
+    let prior: Vec<[f64; 2]> = p
+        .sessions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| [i as f64 + 1.0, s.brier_prior])
+        .collect();
+    let accent = ui.visuals().hyperlink_color;
+    let muted = ui.visuals().widgets.noninteractive.fg_stroke.color;
+    Plot::new("brier-over-time")
+        .height(200.0)
+        .include_y(0.0)
+        .include_x(0.5)
+        .include_x(p.sessions.len() as f64 + 0.5)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .x_axis_label("Session")
+        .y_axis_label("Brier (lower is better)")
+        .show(ui, |plot| {
+            plot.line(
+                Line::new("you", PlotPoints::from(points.clone()))
+                    .color(accent)
+                    .width(2.5),
+            );
+            plot.points(
+                Points::new("you", PlotPoints::from(points))
+                    .color(accent)
+                    .radius(5.0),
+            );
+            plot.line(
+                Line::new("base rate", PlotPoints::from(prior))
+                    .color(muted)
+                    .style(LineStyle::dashed_loose()),
+            );
+        });
+    note(
+        ui,
+        "Solid: your score in each session. Dashed: what stating the base rate would have scored.",
+    );
+    subheading(ui, "Calibration: when you said X%, how often was it true?");
+    let curve: Vec<[f64; 2]> = p
+        .reliability
+        .iter()
+        .map(|(x, _, y)| [x * 100.0, y * 100.0])
+        .collect();
+    Plot::new("reliability")
+        .height(240.0)
+        .data_aspect(1.0)
+        .include_x(0.0)
+        .include_x(100.0)
+        .include_y(0.0)
+        .include_y(100.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .x_axis_label("You said (%)")
+        .y_axis_label("True (%)")
+        .show(ui, |plot| {
+            plot.line(
+                Line::new(
+                    "perfect",
+                    PlotPoints::from(vec![[0.0, 0.0], [100.0, 100.0]]),
+                )
+                .color(muted)
+                .style(LineStyle::dashed_loose()),
+            );
+            plot.line(
+                Line::new("you", PlotPoints::from(curve.clone()))
+                    .color(accent)
+                    .width(2.5),
+            );
+            plot.points(
+                Points::new("you", PlotPoints::from(curve))
+                    .color(accent)
+                    .radius(5.0),
+            );
+        });
+    let counts: Vec<String> = p
+        .reliability
+        .iter()
+        .map(|(x, n, _)| format!("{:.0}%: {n}", x * 100.0))
+        .collect();
+    note(
+        ui,
+        format!(
+            "Dashed: perfect calibration. Judgements in each band: {}.",
+            counts.join(", ")
+        ),
+    );
+    subheading(ui, "Reasoning errors, across your sessions");
+    if p.errors.iter().all(|e| e.flagged == 0) {
+        ui.label("None of the reasoning errors the game looks for has shown so far.");
+    }
+    egui::Grid::new("errors")
+        .striped(true)
+        .spacing([18.0, 6.0])
+        .show(ui, |ui| {
+            for e in &p.errors {
+                ui.label(detector_name(&e.detector));
+                ui.label(format!(
+                    "shown in {} of {} sessions where it could be told",
+                    e.flagged, e.decided
+                ));
+                ui.end_row();
+            }
+        });
+}
+
+fn read_progress(
+    mut view: ResMut<ProgressView>,
+    record: Option<Res<crate::game::record::TraineeRecord>>,
+) {
+    view.confirming_delete = false;
+    view.progress = Some(match record.as_ref().and_then(|r| r.0.lock().ok()) {
+        Some(recorder) => match recorder.record() {
+            Some(r) => Progress::of(r).map_err(|e| e.0),
+            None => Err("the record could not be opened".into()),
+        },
+        None => Err("the record could not be opened".into()),
+    });
+}
+
+fn progress_screen(
+    mut contexts: EguiContexts,
+    mut view: ResMut<ProgressView>,
+    record: Option<Res<crate::game::record::TraineeRecord>>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut ui = root_ui(ctx);
+    match show(&mut ui, &mut view) {
+        Some(ProgressIntent::Back) => next.set(Screen::Title),
+        Some(ProgressIntent::DeleteEverything) => {
+            if let Some(mut recorder) = record.as_ref().and_then(|r| r.0.lock().ok()) {
+                recorder.forget_everything();
+            }
+            view.confirming_delete = false;
+            view.progress = Some(Ok(Progress::default()));
+        }
+        None => {}
+    }
+    Ok(())
+}
