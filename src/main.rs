@@ -1,4 +1,4 @@
-//! The `second-look` command line: play (the default), check, explore, report, history and bench.
+//! The `second-look` command line: play (the default), check, explore, report, history, export and bench.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +35,8 @@ enum Command {
     Explore(cli::explore::ExploreArgs),
     /// The playthroughs in your record, with their scores.
     History(cli::history::HistoryArgs),
+    /// Export everything in your record to a JSON or CSV file.
+    Export(cli::history::ExportArgs),
     /// The whole analysis of a saved playthrough: beliefs, decision quality, calibration, reasoning.
     Report(cli::report::ReportArgs),
     /// Measure the checker, the engine and the reasoner, and print the figures.
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Some(Command::Explore(args)) => cli::explore::run(&args),
         Some(Command::Report(args)) => cli::report::run(&args),
         Some(Command::History(args)) => cli::history::run(&args),
+        Some(Command::Export(args)) => cli::history::export(&args),
         Some(Command::Bench { scenarios }) => cli::bench::run(scenarios.as_deref()),
     };
     ExitCode::from(code)

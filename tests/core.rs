@@ -1096,3 +1096,59 @@ mod record {
         assert!(text.contains("\"A minimal case, with a comma\""), "{text}");
     }
 }
+
+#[test]
+fn export_writes_everything_and_reads_back() {
+    use second_look::cli::history::Export;
+    use second_look::store::Recorder;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut recorder, _) = Recorder::open(dir.path());
+    let mut logs = Vec::new();
+    for seed in 0..3 {
+        let p = second_look::judgement::bots::play(
+            compile(&minimal_text()),
+            second_look::judgement::bots::Bot::new(second_look::judgement::bots::Bias::Ideal),
+            seed,
+        );
+        recorder.begin(&p.log, "A minimal case");
+        recorder.finish(&p);
+        logs.push(p.log.clone());
+    }
+    drop(recorder);
+    let out = dir.path().join("all.json");
+    let status = bin()
+        .args(["export", "--data-dir"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let back: Export = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(back.playthroughs.len(), 3);
+    let read: Vec<Log> = back
+        .playthroughs
+        .iter()
+        .map(|p| Log::from_ron(&p.log).unwrap())
+        .collect();
+    assert_eq!(read, logs, "every log survives the round trip");
+    assert!(!back.judgements.is_empty() && !back.detectors.is_empty());
+    let csv = dir.path().join("all.csv");
+    let status = bin()
+        .args(["export", "--data-dir"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&csv)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 4);
+    assert!(dir.path().join("all-judgements.csv").exists());
+    let bad = bin()
+        .args(["export", "--data-dir"])
+        .arg(dir.path())
+        .args(["--out", "x.txt"])
+        .status()
+        .unwrap();
+    assert_eq!(bad.code(), Some(2));
+}

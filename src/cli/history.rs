@@ -1,4 +1,5 @@
-//! `second-look history`: the playthroughs in the trainee's record, with their scores.
+//! `second-look history` lists the playthroughs in the trainee's record with their scores;
+//! `second-look export` writes everything in it to a file.
 
 use std::path::PathBuf;
 
@@ -152,4 +153,138 @@ pub fn csv(rows: &[PlaythroughRow]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Where the record is (default: the platform's data folder).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// The file to write: `.json` holds everything (each playthrough with its full log, every
+    /// judgement and every detector result); `.csv` writes the playthroughs, with the judgements beside
+    /// them in `NAME-judgements.csv`.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Everything in the record, as `export --out FILE.json` writes it.
+#[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
+pub struct Export {
+    pub playthroughs: Vec<ExportedPlaythrough>,
+    pub judgements: Vec<(i64, f64, bool)>,
+    pub detectors: Vec<(i64, String, String)>,
+}
+
+#[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
+pub struct ExportedPlaythrough {
+    pub id: i64,
+    pub case: String,
+    pub title: String,
+    pub seed: u64,
+    pub started: String,
+    pub finished: Option<String>,
+    pub truth: Option<String>,
+    pub decision: Option<String>,
+    pub regret: Option<f64>,
+    pub brier: Option<f64>,
+    pub brier_prior: Option<f64>,
+    pub flagged: Vec<String>,
+    /// The playthrough's event log (RON), from which everything else can be derived again.
+    pub log: String,
+}
+
+pub fn export(args: &ExportArgs) -> u8 {
+    let dir = data_dir(args.data_dir.as_deref());
+    let gathered = SqliteRecord::open(&dir).and_then(|(record, _)| {
+        Ok(Export {
+            playthroughs: record
+                .playthroughs()?
+                .into_iter()
+                .map(|r| ExportedPlaythrough {
+                    id: r.id,
+                    case: r.case,
+                    title: r.title,
+                    seed: r.seed,
+                    started: r.started,
+                    finished: r.finished,
+                    truth: r.truth,
+                    decision: r.decision,
+                    regret: r.regret,
+                    brier: r.brier,
+                    brier_prior: r.brier_prior,
+                    flagged: r.flagged,
+                    log: r.log,
+                })
+                .collect(),
+            judgements: record.judgement_rows()?,
+            detectors: record.detector_rows()?,
+        })
+    });
+    let data = match gathered {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERRORS;
+        }
+    };
+    let written = match args.out.extension().and_then(|e| e.to_str()) {
+        Some("json") => std::fs::write(
+            &args.out,
+            serde_json::to_string_pretty(&data).unwrap_or_default(),
+        ),
+        Some("csv") => write_csv(&args.out, &data),
+        _ => {
+            eprintln!("error: name the file .json or .csv");
+            return super::EXIT_USAGE;
+        }
+    };
+    match written {
+        Ok(()) => {
+            println!(
+                "Exported {} playthroughs to {}",
+                data.playthroughs.len(),
+                args.out.display()
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", args.out.display());
+            EXIT_ERRORS
+        }
+    }
+}
+
+fn write_csv(out: &std::path::Path, data: &Export) -> std::io::Result<()> {
+    let rows: Vec<PlaythroughRow> = data
+        .playthroughs
+        .iter()
+        .map(|p| PlaythroughRow {
+            id: p.id,
+            case: p.case.clone(),
+            title: p.title.clone(),
+            seed: p.seed,
+            started: p.started.clone(),
+            finished: p.finished.clone(),
+            truth: p.truth.clone(),
+            decision: p.decision.clone(),
+            regret: p.regret,
+            brier: p.brier,
+            brier_prior: p.brier_prior,
+            flagged: p.flagged.clone(),
+            log: String::new(),
+        })
+        .collect();
+    std::fs::write(out, csv(&rows))?;
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut judgements = String::from("playthrough,stated,is_truth\n");
+    for (id, stated, truth) in &data.judgements {
+        judgements.push_str(&format!("{id},{stated:.4},{}\n", u8::from(*truth)));
+    }
+    std::fs::write(
+        out.with_file_name(format!("{stem}-judgements.csv")),
+        judgements,
+    )
 }
