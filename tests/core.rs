@@ -1152,3 +1152,43 @@ fn export_writes_everything_and_reads_back() {
         .unwrap();
     assert_eq!(bad.code(), Some(2));
 }
+
+#[test]
+fn the_printable_report_is_a_whole_page_with_its_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("debrief.html");
+    let status = bin()
+        .args([
+            "report",
+            "tests/logs/mark-at-four-months.ron",
+            "--format",
+            "json",
+            "--html",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(
+        html.contains("<svg") && html.contains("</svg>"),
+        "the chart is inline SVG"
+    );
+    assert!(html.contains("size: A4"), "it prints on A4");
+    for section in [
+        "Your belief beside the evidence",
+        "Your decision, by what was knowable then",
+        "Feedback on your reasoning",
+        "The child's journey",
+        "Looking back",
+    ] {
+        assert!(html.contains(section), "missing section {section}");
+    }
+    assert!(html.contains("not a diagnostic or decision tool"));
+    assert!(
+        html.contains("What was your gut judgement, and why?"),
+        "the reflection is in it"
+    );
+    assert!(!html.contains("<script"), "nothing runs: it is a document");
+}

@@ -6,6 +6,7 @@ pub mod check;
 pub mod explore;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod history;
+pub mod html;
 pub mod play;
 pub mod report;
 

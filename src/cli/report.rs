@@ -22,6 +22,9 @@ pub struct ReportArgs {
     pub case: Option<String>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+    /// Also write a printable, self-contained HTML debrief (A4) to this file.
+    #[arg(long)]
+    pub html: Option<PathBuf>,
 }
 
 pub fn run(args: &ReportArgs) -> u8 {
@@ -48,6 +51,13 @@ pub fn run(args: &ReportArgs) -> u8 {
         }
     };
     let analysis = analyse(&p);
+    if let Some(out) = &args.html {
+        if let Err(e) = std::fs::write(out, super::html::report_html(&p, &analysis)) {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            return EXIT_ERRORS;
+        }
+        eprintln!("Wrote the printable debrief to {}", out.display());
+    }
     match args.format {
         OutputFormat::Json => println!(
             "{}",
