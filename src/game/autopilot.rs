@@ -258,7 +258,7 @@ fn step(
             next.set(Screen::Title);
             return false;
         }
-        Screen::Title | Screen::Settings | Screen::Progress => return false,
+        Screen::Title | Screen::Settings | Screen::Progress | Screen::Journal => return false,
     }
     true
 }

@@ -543,3 +543,46 @@ fn progress_shows_calibration_over_sessions_and_deletes_on_confirmation() {
     h.run();
     assert_eq!(h.state().1, Some(ProgressIntent::DeleteEverything));
 }
+
+#[test]
+fn the_journal_lists_reflections_and_searches_them() {
+    use super::screens::journal::{Entry, Journal, JournalIntent, show};
+    let entry = |id: i64, title: &str, answer: &str| Entry {
+        id,
+        started: "20261127T120000Z".into(),
+        title: title.into(),
+        log: String::new(),
+        reflections: vec![(reflection::QUESTIONS[0].to_string(), answer.to_string())],
+    };
+    let journal = Journal {
+        entries: vec![
+            entry(2, "Hungry at school", "I trusted the tidy kitchen."),
+            entry(1, "A mark on a four-month-old", "I liked Jade."),
+        ],
+        ..Default::default()
+    };
+    let mut h = harness(
+        (journal, None),
+        |ui, (j, intent): &mut (Journal, Option<JournalIntent>)| {
+            if let Some(i) = show(ui, j) {
+                *intent = Some(i);
+            }
+        },
+    );
+    assert!(h.query_by_label("I trusted the tidy kitchen.").is_some());
+    assert!(
+        h.query_by_label("27/11/2026 — A mark on a four-month-old")
+            .is_some(),
+        "each entry is dated and names its case"
+    );
+    h.state_mut().0.search = "KITCHEN".into();
+    h.run();
+    assert!(
+        h.query_by_label("I liked Jade.").is_none(),
+        "search filters, ignoring case"
+    );
+    h.get_by_label_contains("Print the debrief of Hungry at school")
+        .click();
+    h.run();
+    assert_eq!(h.state().1, Some(JournalIntent::Print(2)));
+}

@@ -5,6 +5,8 @@ pub mod case_view;
 pub mod checkpoint;
 pub mod debrief;
 pub mod decision;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod journal;
 pub mod library;
 pub mod outcome;
 #[cfg(not(target_arch = "wasm32"))]
@@ -33,6 +35,7 @@ pub enum Screen {
     Debrief,
     Reflection,
     Progress,
+    Journal,
 }
 
 impl Screen {
@@ -50,6 +53,7 @@ impl Screen {
             Screen::Debrief => "debrief",
             Screen::Reflection => "reflection",
             Screen::Progress => "progress",
+            Screen::Journal => "journal",
         }
     }
 }
@@ -69,7 +73,7 @@ pub(super) fn plugin(app: &mut App) {
         reflection::plugin,
     ));
     #[cfg(not(target_arch = "wasm32"))]
-    app.add_plugins(progress::plugin);
+    app.add_plugins((progress::plugin, journal::plugin));
 }
 
 /// The whole window as one egui `Ui`, as egui's own `run_ui` makes it.

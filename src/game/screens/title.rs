@@ -30,6 +30,7 @@ pub enum TitleIntent {
     Continue,
     Start,
     Progress,
+    Journal,
     Settings,
     Quit,
 }
@@ -60,6 +61,9 @@ pub fn show(
         }
         if ui.button("Your progress").clicked() {
             intent = Some(TitleIntent::Progress);
+        }
+        if ui.button("Your journal").clicked() {
+            intent = Some(TitleIntent::Journal);
         }
         if ui.button("Settings").clicked() {
             intent = Some(TitleIntent::Settings);
@@ -100,6 +104,7 @@ fn title_screen(
         },
         Some(TitleIntent::Start) => next.set(Screen::Library),
         Some(TitleIntent::Progress) => next.set(Screen::Progress),
+        Some(TitleIntent::Journal) => next.set(Screen::Journal),
         Some(TitleIntent::Settings) => next.set(Screen::Settings),
         Some(TitleIntent::Quit) => {
             exit.write(AppExit::Success);
