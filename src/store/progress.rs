@@ -14,6 +14,8 @@ pub struct Session {
     pub title: String,
     pub brier: f64,
     pub brier_prior: f64,
+    /// The reasoning errors shown in this session.
+    pub flagged: Vec<String>,
 }
 
 /// How often one detector flagged, over the playthroughs where it could tell.

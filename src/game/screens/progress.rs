@@ -201,6 +201,25 @@ fn summary(ui: &mut egui::Ui, p: &Progress) {
             counts.join(", ")
         ),
     );
+    subheading(ui, "Session by session");
+    egui::Grid::new("sessions")
+        .striped(true)
+        .spacing([18.0, 6.0])
+        .show(ui, |ui| {
+            for (i, s) in p.sessions.iter().enumerate() {
+                ui.label(format!("{}. {}", i + 1, s.title));
+                let shown: Vec<&str> = s.flagged.iter().map(|d| detector_name(d)).collect();
+                ui.add(
+                    egui::Label::new(if shown.is_empty() {
+                        "no reasoning errors shown".to_string()
+                    } else {
+                        shown.join("; ")
+                    })
+                    .wrap(),
+                );
+                ui.end_row();
+            }
+        });
     subheading(ui, "Reasoning errors, across your sessions");
     if p.errors.iter().all(|e| e.flagged == 0) {
         ui.label("None of the reasoning errors the game looks for has shown so far.");
