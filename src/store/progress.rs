@@ -52,6 +52,7 @@ impl Progress {
                     title: r.title.clone(),
                     brier: r.brier?,
                     brier_prior: r.brier_prior?,
+                    flagged: r.flagged.clone(),
                 })
             })
             .collect();
