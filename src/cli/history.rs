@@ -264,6 +264,7 @@ fn write_csv(out: &std::path::Path, data: &Export) -> std::io::Result<()> {
             title: p.title.clone(),
             seed: p.seed,
             started: p.started.clone(),
+            updated: p.started.clone(),
             finished: p.finished.clone(),
             truth: p.truth.clone(),
             decision: p.decision.clone(),

@@ -32,6 +32,8 @@ pub struct PlaythroughRow {
     pub title: String,
     pub seed: u64,
     pub started: String,
+    /// When the playthrough was last saved.
+    pub updated: String,
     pub finished: Option<String>,
     pub truth: Option<String>,
     pub decision: Option<String>,

@@ -30,6 +30,8 @@ pub struct ErrorCount {
 pub struct Progress {
     pub finished: usize,
     pub unfinished: usize,
+    /// Minutes spent in cases (from each playthrough's first save to its last).
+    pub minutes: u64,
     pub sessions: Vec<Session>,
     /// Every stated probability, in ten bins: (bin centre, how many, how often true).
     pub reliability: Vec<(f64, usize, f64)>,
@@ -89,7 +91,13 @@ impl Progress {
                 .cmp(&(a.flagged * b.decided.max(1)))
                 .then(a.detector.cmp(&b.detector))
         });
+        let minutes = rows
+            .iter()
+            .filter_map(|r| Some(seconds(&r.updated)?.saturating_sub(seconds(&r.started)?)))
+            .sum::<u64>()
+            / 60;
         Ok(Progress {
+            minutes,
             finished: sessions.len(),
             unfinished: rows.iter().filter(|r| r.finished.is_none()).count(),
             brier: mean(&|s| s.brier),
@@ -103,5 +111,47 @@ impl Progress {
                 .collect(),
             errors,
         })
+    }
+}
+
+/// Seconds since 1970 from a record timestamp (`20261127T134626Z`).
+fn seconds(stamp: &str) -> Option<u64> {
+    let digits: Vec<u64> = stamp
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .map(|c| u64::from(c.to_digit(10).unwrap_or(0)))
+        .collect();
+    if digits.len() != 14 {
+        return None;
+    }
+    let n = |from: usize, len: usize| {
+        digits[from..from + len]
+            .iter()
+            .fold(0u64, |a, d| a * 10 + d)
+    };
+    let (y, m, d) = (n(0, 4) as i64, n(4, 2) as i64, n(6, 2) as i64);
+    // Days from civil (Howard Hinnant), the inverse of the timestamp's own conversion.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = u64::try_from(era * 146_097 + doe - 719_468).ok()?;
+    Some(days * 86_400 + n(8, 2) * 3600 + n(10, 2) * 60 + n(12, 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seconds;
+
+    #[test]
+    fn timestamps_read_back_to_seconds() {
+        assert_eq!(seconds("19700101T000000Z"), Some(0));
+        assert_eq!(seconds("20261127T000000Z"), Some(20_784 * 86_400));
+        assert_eq!(
+            seconds("20261127T010203Z").unwrap() - seconds("20261127T000000Z").unwrap(),
+            3723
+        );
+        assert_eq!(seconds("not a time"), None);
     }
 }

@@ -238,7 +238,7 @@ impl Record for SqliteRecord {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, case_id, title, seed, started, finished, truth, decision, regret, brier, brier_prior, log
+                "SELECT id, case_id, title, seed, started, finished, truth, decision, regret, brier, brier_prior, log, updated
                  FROM playthroughs ORDER BY id",
             )
             .map_err(fail("cannot read the history"))?;
@@ -258,6 +258,7 @@ impl Record for SqliteRecord {
                     brier_prior: r.get(10)?,
                     flagged: Vec::new(),
                     log: r.get(11)?,
+                    updated: r.get(12)?,
                 })
             })
             .map_err(fail("cannot read the history"))?

@@ -87,12 +87,17 @@ pub fn show(ui: &mut egui::Ui, view: &mut ProgressView) -> Option<ProgressIntent
 
 fn summary(ui: &mut egui::Ui, p: &Progress) {
     ui.label(format!(
-        "{} cases finished{}.",
+        "{} cases finished{}, over about {} of play.",
         p.finished,
         if p.unfinished > 0 {
             format!(", {} unfinished", p.unfinished)
         } else {
             String::new()
+        },
+        if p.minutes >= 90 {
+            format!("{:.1} hours", p.minutes as f64 / 60.0)
+        } else {
+            format!("{} minutes", p.minutes)
         }
     ));
     if let (Some(b), Some(prior)) = (p.brier, p.brier_prior) {
