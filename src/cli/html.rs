@@ -269,23 +269,10 @@ fn journey_section(h: &mut String, p: &Playthrough) {
                 let _ = write!(
                     h,
                     "<li value=\"{step}\"><b>{}</b>",
-                    escape(&crate::judgement::trace_label_of(case, id))
+                    escape(&case.action_label(id))
                 );
                 for r in p.revealed.iter().filter(|r| r.step == step) {
-                    let f = &case.findings[r.finding];
-                    let agency = case
-                        .case
-                        .agencies
-                        .values()
-                        .nth(f.agency)
-                        .map_or("", |a| a.label.as_str());
-                    let text = case.case.findings.get(&f.id).map_or("", |x| {
-                        if r.present {
-                            x.present.as_str()
-                        } else {
-                            x.absent.as_str()
-                        }
-                    });
+                    let (agency, text) = case.finding_words(r.finding, r.present);
                     let _ = write!(h, "<br>{}: {}", escape(agency), escape(text));
                 }
                 h.push_str("</li>");

@@ -330,7 +330,9 @@ fn choose_action<R: BufRead, W: Write>(
     term.say(&status_line(p));
     term.say("What will you do?");
     for (i, &a) in actions.iter().enumerate() {
-        let action = action_text(&p.case, a);
+        let Some(action) = p.case.action(a) else {
+            continue;
+        };
         term.say(&format!(
             "  {}. {} ({})",
             i + 1,
@@ -361,18 +363,6 @@ fn choose_action<R: BufRead, W: Write>(
     }
 }
 
-fn action_text(case: &Compiled, a: usize) -> &crate::scenario::Action {
-    let scene = &case.scenes[case.actions[a].scene].id;
-    match case.case.scenes.get(scene) {
-        Some(crate::scenario::Scene::Scene(n)) => n
-            .actions
-            .iter()
-            .find(|x| x.id == case.actions[a].id)
-            .expect("compiled from this case"),
-        _ => unreachable!("actions belong to ordinary scenes"),
-    }
-}
-
 fn show_result<R: BufRead, W: Write>(p: &Playthrough, before: usize, term: &mut Terminal<R, W>) {
     let Some(Event::Action(id)) = p.log.events.last() else {
         return;
@@ -380,7 +370,9 @@ fn show_result<R: BufRead, W: Write>(p: &Playthrough, before: usize, term: &mut 
     let Some(a) = p.case.action_index(id) else {
         return;
     };
-    let action = action_text(&p.case, a);
+    let Some(action) = p.case.action(a) else {
+        return;
+    };
     if !action.result.is_empty() {
         term.say("");
         term.prose(&action.result);
@@ -846,7 +838,8 @@ fn print_event_before<R: BufRead, W: Write>(
             let label = p
                 .case
                 .action_index(id)
-                .map(|a| action_text(&p.case, a).label.clone())
+                .and_then(|a| p.case.action(a))
+                .map(|x| x.label.clone())
                 .unwrap_or_else(|| id.clone());
             term.say(&format!("\n> {label}"));
         }

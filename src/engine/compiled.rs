@@ -282,6 +282,43 @@ impl Compiled {
         self.action_index.get(id).copied()
     }
 
+    /// The author's text of action `a` (its label, detail and narration).
+    pub fn action(&self, a: usize) -> Option<&crate::scenario::Action> {
+        let action = self.actions.get(a)?;
+        match self.case.scenes.get(&self.scenes[action.scene].id)? {
+            Scene::Scene(n) => n.actions.iter().find(|x| x.id == action.id),
+            _ => None,
+        }
+    }
+
+    /// The label an author gave the action with this ID (the ID itself if there is none).
+    pub fn action_label(&self, id: &str) -> String {
+        self.action_index(id)
+            .and_then(|a| self.action(a))
+            .map_or_else(|| id.to_string(), |x| x.label.clone())
+    }
+
+    /// What a revealed finding says, and which agency holds it: (agency label, text).
+    pub fn finding_words(&self, finding: usize, present: bool) -> (&str, &str) {
+        let Some(f) = self.findings.get(finding) else {
+            return ("", "");
+        };
+        let agency = self
+            .case
+            .agencies
+            .values()
+            .nth(f.agency)
+            .map_or("", |a| a.label.as_str());
+        let text = self.case.findings.get(&f.id).map_or("", |x| {
+            if present {
+                x.present.as_str()
+            } else {
+                x.absent.as_str()
+            }
+        });
+        (agency, text)
+    }
+
     pub fn hypothesis_index(&self, id: &str) -> Option<usize> {
         self.hypotheses.iter().position(|h| h == id)
     }

@@ -13,7 +13,6 @@ use super::screens::Screen;
 use crate::cli::timestamp;
 use crate::engine::{Compiled, Event, Log, Playthrough, Stage, StepError};
 use crate::judgement::spread;
-use crate::scenario::Scene;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -269,16 +268,8 @@ fn remove_if_present(path: &Path) -> std::io::Result<()> {
 
 /// The narration an author wrote for action `id`.
 pub fn action_result(case: &Compiled, id: &str) -> Option<String> {
-    let a = case.action_index(id)?;
-    let scene = &case.scenes[case.actions[a].scene].id;
-    match case.case.scenes.get(scene) {
-        Some(Scene::Scene(n)) => n
-            .actions
-            .iter()
-            .find(|x| x.id == id)
-            .map(|x| x.result.clone()),
-        _ => None,
-    }
+    case.action(case.action_index(id)?)
+        .map(|x| x.result.clone())
 }
 
 /// Reads the pointer to an unfinished playthrough, if there is one whose log still replays.
@@ -295,22 +286,6 @@ fn find_unfinished(mut commands: Commands, config: Res<GameConfig>) {
         Some((u, title))
     });
     commands.insert_resource(ContinueOffer(offer));
-}
-
-/// The label an author gave action `id`.
-pub fn action_label(case: &Compiled, id: &str) -> String {
-    let Some(a) = case.action_index(id) else {
-        return id.to_string();
-    };
-    let scene = &case.scenes[case.actions[a].scene].id;
-    match case.case.scenes.get(scene) {
-        Some(Scene::Scene(n)) => n
-            .actions
-            .iter()
-            .find(|x| x.id == id)
-            .map_or_else(|| id.to_string(), |x| x.label.clone()),
-        _ => id.to_string(),
-    }
 }
 
 /// `--case` (and `--resume`) open the game straight on a case, for authors and for a room.

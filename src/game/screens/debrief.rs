@@ -301,25 +301,9 @@ fn journey(ui: &mut egui::Ui, play: &Playthrough) {
         let mut lines: Vec<egui::RichText> = Vec::new();
         match event {
             Event::Action(id) => {
-                lines.push(
-                    egui::RichText::new(crate::game::session::action_label(case, id))
-                        .family(bold()),
-                );
+                lines.push(egui::RichText::new(case.action_label(id)).family(bold()));
                 for r in play.revealed.iter().filter(|r| r.step == step) {
-                    let f = &case.findings[r.finding];
-                    let agency = case
-                        .case
-                        .agencies
-                        .values()
-                        .nth(f.agency)
-                        .map_or("", |a| a.label.as_str());
-                    let text = case.case.findings.get(&f.id).map_or("", |x| {
-                        if r.present {
-                            x.present.as_str()
-                        } else {
-                            x.absent.as_str()
-                        }
-                    });
+                    let (agency, text) = case.finding_words(r.finding, r.present);
                     lines.push(egui::RichText::new(format!("{agency}: {text}")));
                 }
             }
