@@ -42,10 +42,15 @@ pub struct Library {
 impl Library {
     pub fn scan(dir: &std::path::Path) -> Library {
         match shipped_cases(dir) {
-            Ok(cases) => Library {
-                entries: cases.iter().map(entry).collect(),
-                problem: None,
-            },
+            Ok(cases) => {
+                // Shortest first, so the tutorial leads; broken cases last.
+                let mut entries: Vec<LibraryEntry> = cases.iter().map(entry).collect();
+                entries.sort_by_key(|e| (e.case.is_err(), e.minutes, e.title.clone()));
+                Library {
+                    entries,
+                    problem: None,
+                }
+            }
             Err(e) => Library {
                 entries: Vec::new(),
                 problem: Some(e),
