@@ -662,17 +662,20 @@ fn closed_mind(t: &Trace) -> bool {
 
 // ---------------------------------------------------------------- 9, 18 optimism and over-intervention
 
+/// The mean gap between the stated and the warranted log-odds of harm, over the judgements where the
+/// evidence left harm between 2% and 98%: beyond that, whole-percentage answers hit the ends of the
+/// scale and a bias cannot show.
 fn signed_harm_error(t: &Trace) -> Option<f64> {
-    if t.points.is_empty() || !t.has_harm_and_benign() {
+    if !t.has_harm_and_benign() {
         return None;
     }
-    Some(
-        t.points
-            .iter()
-            .map(|p| logit(t.harm(&p.stated)) - logit(t.harm(&p.normative)))
-            .sum::<f64>()
-            / t.points.len() as f64,
-    )
+    let open: Vec<f64> = t
+        .points
+        .iter()
+        .filter(|p| (0.02..=0.98).contains(&t.harm(&p.normative)))
+        .map(|p| logit(t.harm(&p.stated)) - logit(t.harm(&p.normative)))
+        .collect();
+    (!open.is_empty()).then(|| open.iter().sum::<f64>() / open.len() as f64)
 }
 
 pub fn rule_of_optimism(t: &Trace) -> Report {
@@ -681,7 +684,9 @@ pub fn rule_of_optimism(t: &Trace) -> Report {
         return r.not_applicable("The case has no explanation in which the child is harmed set against one in which they are not.");
     }
     let Some(error) = signed_harm_error(t) else {
-        return r.not_enough("no judgements were given.");
+        return r.not_enough(
+            "at your judgements the evidence had all but settled whether there was harm.",
+        );
     };
     let mut evidence = judgement_steps(t);
     let verified = |after: usize| {
@@ -727,7 +732,9 @@ pub fn over_intervention(t: &Trace) -> Report {
         return r.not_applicable("The case has no benign explanation to set against harm.");
     }
     let Some(error) = signed_harm_error(t) else {
-        return r.not_enough("no judgements were given.");
+        return r.not_enough(
+            "at your judgements the evidence had all but settled whether there was harm.",
+        );
     };
     let mut evidence = judgement_steps(t);
     let escalated = t.decision.as_ref().is_some_and(|d| {
