@@ -1192,3 +1192,31 @@ fn the_printable_report_is_a_whole_page_with_its_chart() {
     );
     assert!(!html.contains("<script"), "nothing runs: it is a document");
 }
+
+#[test]
+fn random_play_reaches_every_scene_of_every_shipped_case() {
+    for root in discover(&root().join("scenarios")).unwrap() {
+        let loaded = check_case(&root);
+        let case = Compiled::new(loaded.case.as_ref().unwrap()).unwrap();
+        let summary = random_playthroughs(&case, 3000, 11, None);
+        assert_eq!(
+            summary.stuck, 0,
+            "{}: a random playthrough got stuck",
+            case.case.id
+        );
+        let never: Vec<&str> = case
+            .scenes
+            .iter()
+            .zip(&summary.scene_hits)
+            .filter(|(_, n)| **n == 0)
+            .map(|(s, _)| s.id.as_str())
+            .collect();
+        assert!(
+            never.is_empty(),
+            "{}: no random playthrough reached {never:?}",
+            case.case.id
+        );
+        let truths = summary.truth_counts.iter().filter(|n| **n > 0).count();
+        assert!(truths >= 2, "{}: the truth never varies", case.case.id);
+    }
+}
