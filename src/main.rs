@@ -1,4 +1,4 @@
-//! The `second-look` command line: play (the default), check, explore, report, history, export and bench.
+//! The `second-look` command line: play (the default), check, new, explore, report, history, export and bench.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +31,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Start a new case: a folder with every section present and commented, ready to edit.
+    New(cli::new::NewArgs),
     /// Walk every path through a case, or play it many times at random.
     Explore(cli::explore::ExploreArgs),
     /// The playthroughs in your record, with their scores.
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Some(Command::Play(args)) => cli::play::run(&args),
         Some(Command::Check { paths, format }) => cli::check::run(&paths, format == Format::Json),
         Some(Command::Explore(args)) => cli::explore::run(&args),
+        Some(Command::New(args)) => cli::new::run(&args),
         Some(Command::Report(args)) => cli::report::run(&args),
         Some(Command::History(args)) => cli::history::run(&args),
         Some(Command::Export(args)) => cli::history::export(&args),

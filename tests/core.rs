@@ -1220,3 +1220,41 @@ fn random_play_reaches_every_scene_of_every_shipped_case() {
         assert!(truths >= 2, "{}: the truth never varies", case.case.id);
     }
 }
+
+#[test]
+fn a_new_case_passes_the_checker_and_plays_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["new", "A bruise at nursery", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let folder = dir.path().join("a-bruise-at-nursery");
+    let loaded = check_case(&folder);
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
+    let case = Compiled::new(loaded.case.as_ref().unwrap()).unwrap();
+    assert_eq!(case.case.id, "a-bruise-at-nursery");
+    assert_eq!(case.case.title, "A bruise at nursery");
+    let summary = random_playthroughs(&case, 200, 1, None);
+    assert_eq!(summary.stuck, 0);
+    assert!(
+        summary.decision_hits.iter().sum::<u64>() == 200,
+        "every playthrough reaches a decision"
+    );
+    let again = bin()
+        .args(["new", "A bruise at nursery", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "an existing case is never overwritten"
+    );
+}

@@ -7,6 +7,7 @@ pub mod explore;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod history;
 pub mod html;
+pub mod new;
 pub mod play;
 pub mod report;
 
