@@ -30,6 +30,9 @@ enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Keep checking after every save, printing only what changed.
+        #[arg(long)]
+        watch: bool,
     },
     /// Start a new case: a folder with every section present and commented, ready to edit.
     New(cli::new::NewArgs),
@@ -70,7 +73,19 @@ fn main() -> ExitCode {
     let code = match cli.command {
         None => cli::play::run(&cli.play),
         Some(Command::Play(args)) => cli::play::run(&args),
-        Some(Command::Check { paths, format }) => cli::check::run(&paths, format == Format::Json),
+        Some(Command::Check {
+            paths, watch: true, ..
+        }) => {
+            let paths = if paths.is_empty() {
+                vec![cli::scenarios_dir(None)]
+            } else {
+                paths
+            };
+            cli::watch::run(&paths)
+        }
+        Some(Command::Check { paths, format, .. }) => {
+            cli::check::run(&paths, format == Format::Json)
+        }
         Some(Command::Explore(args)) => cli::explore::run(&args),
         Some(Command::New(args)) => cli::new::run(&args),
         Some(Command::Report(args)) => cli::report::run(&args),

@@ -1258,3 +1258,65 @@ fn a_new_case_passes_the_checker_and_plays_to_the_end() {
         "an existing case is never overwritten"
     );
 }
+
+#[test]
+fn check_watch_prints_only_what_changed() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("minimal.ron");
+    std::fs::write(&case, minimal_text()).unwrap();
+    let mut child = bin()
+        .args(["check", "--watch"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let wait_for = |what: &str| -> Vec<String> {
+        let mut seen = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::time::Instant::now() < deadline {
+            if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+                let done = line.contains(what);
+                seen.push(line);
+                if done {
+                    return seen;
+                }
+            }
+        }
+        panic!("never saw {what:?}; saw {seen:?}");
+    };
+    wait_for("Watching");
+    std::fs::write(
+        &case,
+        minimal_text().replace(r#"goto: "check""#, r#"goto: "chek""#),
+    )
+    .unwrap();
+    let broken = wait_for("SL0012");
+    assert!(
+        broken.last().is_some_and(|l| l.starts_with("new")),
+        "{broken:?}"
+    );
+    std::fs::write(&case, minimal_text()).unwrap();
+    let mended = wait_for("fixed");
+    assert!(
+        mended.last().is_some_and(|l| l.contains("SL0012")),
+        "{mended:?}"
+    );
+    assert!(
+        mended.iter().all(|l| !l.starts_with("new")),
+        "only what changed is printed: {mended:?}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}

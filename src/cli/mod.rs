@@ -10,6 +10,8 @@ pub mod html;
 pub mod new;
 pub mod play;
 pub mod report;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 
