@@ -1,4 +1,4 @@
-//! The `second-look` command line: play (the default), check, new, explore, report, history, export and bench.
+//! The `second-look` command line: play (the default), check, new, graph, explore, report, history, export and bench.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +34,8 @@ enum Command {
         #[arg(long)]
         watch: bool,
     },
+    /// The case as a graph (Graphviz DOT): scenes, actions with their time, checkpoints and decisions.
+    Graph(cli::graph::GraphArgs),
     /// Start a new case: a folder with every section present and commented, ready to edit.
     New(cli::new::NewArgs),
     /// Walk every path through a case, or play it many times at random.
@@ -88,6 +90,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Explore(args)) => cli::explore::run(&args),
         Some(Command::New(args)) => cli::new::run(&args),
+        Some(Command::Graph(args)) => cli::graph::run(&args),
         Some(Command::Report(args)) => cli::report::run(&args),
         Some(Command::History(args)) => cli::history::run(&args),
         Some(Command::Export(args)) => cli::history::export(&args),

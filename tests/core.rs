@@ -1320,3 +1320,33 @@ fn check_watch_prints_only_what_changed() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn the_graph_has_a_node_per_scene_and_an_edge_per_way_on() {
+    for root in discover(&root().join("scenarios")).unwrap() {
+        let loaded = check_case(&root);
+        let case = Compiled::new(loaded.case.as_ref().unwrap()).unwrap();
+        let summary = random_playthroughs(&case, 100, 1, None);
+        let text = second_look::cli::graph::dot(&case, Some((&summary.scene_hits, summary.runs)));
+        assert_eq!(
+            text,
+            second_look::cli::graph::dot(&case, Some((&summary.scene_hits, summary.runs))),
+            "deterministic"
+        );
+        let nodes = text.lines().filter(|l| l.contains("[shape=")).count();
+        assert_eq!(nodes, case.scenes.len(), "{}", case.case.id);
+        let checkpoints = case
+            .scenes
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s.kind,
+                    second_look::engine::compiled::SceneKind::Checkpoint { .. }
+                )
+            })
+            .count();
+        let edges = text.lines().filter(|l| l.contains(" -> ")).count();
+        assert_eq!(edges, case.actions.len() + checkpoints, "{}", case.case.id);
+        assert!(text.starts_with("digraph") && text.trim_end().ends_with('}'));
+    }
+}

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod check;
 pub mod explore;
+pub mod graph;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod history;
 pub mod html;
