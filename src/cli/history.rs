@@ -167,55 +167,20 @@ pub struct ExportArgs {
     pub out: PathBuf,
 }
 
-/// Everything in the record, as `export --out FILE.json` writes it.
+/// Everything in the record, as `export --out FILE.json` writes it: each playthrough with its log,
+/// from which everything else can be derived again, and the rows derived from them.
 #[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
 pub struct Export {
-    pub playthroughs: Vec<ExportedPlaythrough>,
+    pub playthroughs: Vec<PlaythroughRow>,
     pub judgements: Vec<(i64, f64, bool)>,
     pub detectors: Vec<(i64, String, String)>,
-}
-
-#[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
-pub struct ExportedPlaythrough {
-    pub id: i64,
-    pub case: String,
-    pub title: String,
-    pub seed: u64,
-    pub started: String,
-    pub finished: Option<String>,
-    pub truth: Option<String>,
-    pub decision: Option<String>,
-    pub regret: Option<f64>,
-    pub brier: Option<f64>,
-    pub brier_prior: Option<f64>,
-    pub flagged: Vec<String>,
-    /// The playthrough's event log (RON), from which everything else can be derived again.
-    pub log: String,
 }
 
 pub fn export(args: &ExportArgs) -> u8 {
     let dir = data_dir(args.data_dir.as_deref());
     let gathered = SqliteRecord::open(&dir).and_then(|(record, _)| {
         Ok(Export {
-            playthroughs: record
-                .playthroughs()?
-                .into_iter()
-                .map(|r| ExportedPlaythrough {
-                    id: r.id,
-                    case: r.case,
-                    title: r.title,
-                    seed: r.seed,
-                    started: r.started,
-                    finished: r.finished,
-                    truth: r.truth,
-                    decision: r.decision,
-                    regret: r.regret,
-                    brier: r.brier,
-                    brier_prior: r.brier_prior,
-                    flagged: r.flagged,
-                    log: r.log,
-                })
-                .collect(),
+            playthroughs: record.playthroughs()?,
             judgements: record.judgement_rows()?,
             detectors: record.detector_rows()?,
         })
@@ -255,27 +220,7 @@ pub fn export(args: &ExportArgs) -> u8 {
 }
 
 fn write_csv(out: &std::path::Path, data: &Export) -> std::io::Result<()> {
-    let rows: Vec<PlaythroughRow> = data
-        .playthroughs
-        .iter()
-        .map(|p| PlaythroughRow {
-            id: p.id,
-            case: p.case.clone(),
-            title: p.title.clone(),
-            seed: p.seed,
-            started: p.started.clone(),
-            updated: p.started.clone(),
-            finished: p.finished.clone(),
-            truth: p.truth.clone(),
-            decision: p.decision.clone(),
-            regret: p.regret,
-            brier: p.brier,
-            brier_prior: p.brier_prior,
-            flagged: p.flagged.clone(),
-            log: String::new(),
-        })
-        .collect();
-    std::fs::write(out, csv(&rows))?;
+    std::fs::write(out, csv(&data.playthroughs))?;
     let stem = out
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())

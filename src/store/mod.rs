@@ -24,8 +24,8 @@ impl std::fmt::Display for StoreError {
     }
 }
 
-/// One playthrough as the history lists it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One playthrough as the history lists it (and as `export` writes it, log included).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct PlaythroughRow {
     pub id: i64,
     pub case: String,
