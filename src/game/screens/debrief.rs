@@ -18,6 +18,10 @@ use crate::judgement::report::{Analysis, analyse};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
+        OnEnter(Screen::Debrief),
+        analyse_once.run_if(resource_exists::<Session>),
+    );
+    app.add_systems(
         EguiPrimaryContextPass,
         debrief_screen
             .in_set(UiSet)
@@ -345,16 +349,27 @@ fn journey(ui: &mut egui::Ui, play: &Playthrough) {
     }
 }
 
+/// The debrief and the reasoning analysis, worked out once on entering the screen rather than on
+/// every frame it is drawn (the analysis replays the whole playthrough).
+#[derive(Resource)]
+struct Analysed(Debrief, Analysis);
+
+fn analyse_once(mut commands: Commands, session: Res<Session>) {
+    commands.insert_resource(Analysed(debrief(&session.play), analyse(&session.play)));
+}
+
 fn debrief_screen(
     mut contexts: EguiContexts,
     session: Res<Session>,
+    analysed: Option<Res<Analysed>>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
+    let Some(analysed) = analysed else {
+        return Ok(());
+    };
     let ctx = contexts.ctx_mut()?;
     let mut ui = root_ui(ctx);
-    let d = debrief(&session.play);
-    let analysis = analyse(&session.play);
-    if show(&mut ui, &session.play, &d, &analysis) {
+    if show(&mut ui, &session.play, &analysed.0, &analysed.1) {
         next.set(Screen::Reflection);
     }
     Ok(())
