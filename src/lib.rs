@@ -8,3 +8,5 @@ pub mod game;
 pub mod judgement;
 pub mod scenario;
 pub mod store;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod workshop;

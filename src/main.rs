@@ -1,4 +1,4 @@
-//! The `second-look` command line: play (the default), check, new, graph, explore, report, history, export and bench.
+//! The `second-look` command line: play (the default), check, new, graph, explore, report, history, export, workshop and bench.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +46,8 @@ enum Command {
     Export(cli::history::ExportArgs),
     /// The whole analysis of a saved playthrough: beliefs, decision quality, calibration, reasoning.
     Report(cli::report::ReportArgs),
+    /// Run a workshop: a case on the projector, participants judging privately from their phones.
+    Workshop(cli::workshop::WorkshopArgs),
     /// Measure the checker, the engine and the reasoner, and print the figures.
     Bench {
         /// Folder of shipped cases to time.
@@ -94,7 +96,24 @@ fn main() -> ExitCode {
         Some(Command::Report(args)) => cli::report::run(&args),
         Some(Command::History(args)) => cli::history::run(&args),
         Some(Command::Export(args)) => cli::history::export(&args),
+        Some(Command::Workshop(args)) => workshop(&args),
         Some(Command::Bench { scenarios }) => cli::bench::run(scenarios.as_deref()),
     };
     ExitCode::from(code)
+}
+
+/// A workshop in the game window, or (with `--headless`, or in a build without the window) served alone.
+fn workshop(args: &cli::workshop::WorkshopArgs) -> u8 {
+    #[cfg(feature = "gui")]
+    if !args.headless && !args.list_agencies {
+        return second_look::game::run_workshop(args);
+    }
+    #[cfg(not(feature = "gui"))]
+    if !args.headless && !args.list_agencies {
+        eprintln!(
+            "this build has no game window: add --headless and use the facilitator page in a browser"
+        );
+        return cli::EXIT_USAGE;
+    }
+    cli::workshop::run(args)
 }

@@ -76,7 +76,43 @@ pub fn run(scenarios: Option<&Path>) -> u8 {
         observed.len(),
         rate
     );
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Err(e) = workshop_load(complete) {
+        eprintln!("error: the workshop load could not run: {e}");
+        return EXIT_ERRORS;
+    }
     EXIT_OK
+}
+
+/// A workshop on loopback: 60 phones joining and judging at once, then a burst of 1,000 judgements.
+#[cfg(not(target_arch = "wasm32"))]
+fn workshop_load(case: Compiled) -> Result<(), String> {
+    use crate::workshop::load::{Figures, burst, phones, room};
+    let dir = std::env::temp_dir().join(format!("second-look-bench-{}", std::process::id()));
+    let (live, server) = room(std::sync::Arc::new(case), &dir)?;
+    let show = |what: &str, f: &Figures| {
+        println!(
+            "workshop, {what}: {:>7.0} requests/s, p50 {:.1} ms, p99 {:.1} ms  ({} requests, {} failed; {} judgements counted, {} stored)",
+            f.per_second(),
+            ms(f.p50),
+            ms(f.p99),
+            f.requests,
+            f.failed,
+            f.counted,
+            f.stored
+        );
+    };
+    let sixty = phones(&live, server.addr, 60);
+    show("60 phones join and judge at once", &sixty);
+    let thousand = burst(&live, server.addr, 1000, 32);
+    show("a burst of 1,000 judgements  ", &thousand);
+    drop(server);
+    drop(live);
+    let _ = std::fs::remove_dir_all(&dir);
+    if sixty.failed + thousand.failed > 0 || thousand.stored != 1000 || thousand.counted != 1000 {
+        return Err("judgements were lost or doubled (see the counts above)".into());
+    }
+    Ok(())
 }
 
 fn ms(d: Duration) -> f64 {

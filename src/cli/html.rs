@@ -21,7 +21,7 @@ const COLOURS: [RGBColor; 5] = [
     RGBColor(0x9A, 0x6B, 0x00),
 ];
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -357,7 +357,7 @@ fn after_section(h: &mut String, p: &Playthrough) {
     h.push_str("<h3>For supervision</h3><p class=\"lines\">Notes:</p></section>");
 }
 
-const STYLE: &str = "@page { size: A4; margin: 16mm 15mm; }
+pub(crate) const STYLE: &str = "@page { size: A4; margin: 16mm 15mm; }
 body { font-family: 'Atkinson Hyperlegible', 'Segoe UI', Arial, sans-serif; font-size: 11pt; line-height: 1.45; color: #1f2933; max-width: 180mm; margin: 0 auto; }
 h1 { font-size: 20pt; margin: 0 0 2pt; } h2 { font-size: 14pt; margin: 14pt 0 4pt; border-bottom: 1px solid #c9c2b4; }
 h3 { font-size: 11.5pt; margin: 8pt 0 2pt; } .meta { color: #4a5560; margin: 0; } .note { color: #4a5560; font-size: 9.5pt; }

@@ -13,6 +13,8 @@ pub mod play;
 pub mod report;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod watch;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod workshop;
 
 use std::path::{Path, PathBuf};
 

@@ -258,7 +258,12 @@ fn step(
             next.set(Screen::Title);
             return false;
         }
-        Screen::Title | Screen::Settings | Screen::Progress | Screen::Journal => return false,
+        Screen::Title
+        | Screen::Settings
+        | Screen::Progress
+        | Screen::Journal
+        | Screen::WorkshopSetup
+        | Screen::Workshop => return false,
     }
     true
 }

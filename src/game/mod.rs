@@ -16,6 +16,8 @@ mod settings;
 #[cfg(test)]
 mod tests;
 pub mod theme;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod workshop;
 
 use std::path::PathBuf;
 
@@ -63,6 +65,28 @@ impl GameConfig {
 
 /// Opens the game window and runs until it is closed. Returns the exit code.
 pub fn run(args: &PlayArgs) -> u8 {
+    run_with(args, None)
+}
+
+/// Opens the game window on a workshop room (`second-look workshop` without `--headless`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run_workshop(args: &crate::cli::workshop::WorkshopArgs) -> u8 {
+    let play = PlayArgs {
+        data_dir: args.data_dir.clone(),
+        scenarios: args.scenarios.clone(),
+        ..PlayArgs::default()
+    };
+    let mut request = args.clone();
+    request.data_dir = Some(data_dir(args.data_dir.as_deref()));
+    run_with(&play, Some(request))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+type Request = crate::cli::workshop::WorkshopArgs;
+#[cfg(target_arch = "wasm32")]
+type Request = ();
+
+fn run_with(args: &PlayArgs, workshop: Option<Request>) -> u8 {
     let launched = measure::Launched {
         at: std::time::Instant::now(),
         reported: false,
@@ -95,6 +119,12 @@ pub fn run(args: &PlayArgs) -> u8 {
     app.add_plugins(EguiPlugin::default());
     app.insert_resource(config);
     app.insert_resource(launched);
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(request) = workshop {
+        app.insert_resource(workshop::WorkshopRequest(request));
+    }
+    #[cfg(target_arch = "wasm32")]
+    let _ = workshop;
     if let Some(seconds) = args.frame_stats {
         app.insert_resource(measure::FrameStats {
             seconds,
@@ -123,7 +153,7 @@ pub fn plugin(app: &mut App) {
         quiet::plugin,
     ));
     #[cfg(not(target_arch = "wasm32"))]
-    app.add_plugins((hot_reload::plugin, record::plugin));
+    app.add_plugins((hot_reload::plugin, record::plugin, workshop::plugin));
 }
 
 fn spawn_camera(mut commands: Commands) {

@@ -222,6 +222,9 @@ pub struct Narrative {
 pub struct Checkpoint {
     pub prompt: String,
     pub next: String,
+    /// Questions for a workshop room to discuss here, shown on the trainer's screen on demand.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discussion: Vec<String>,
 }
 
 /// The decision point: the trainee chooses one of `decisions` (all of the case's when empty).

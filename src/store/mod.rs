@@ -6,6 +6,8 @@
 pub mod progress;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sqlite;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod workshop;
 
 use serde::Serialize;
 

@@ -59,6 +59,34 @@ const MIGRATIONS: &[&str] = &[
         foreseeable INTEGER,
         quality_after INTEGER
     );",
+    // 2: workshops, the people who joined them, and their private judgements.
+    "CREATE TABLE workshops (
+        id INTEGER PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        room TEXT NOT NULL,
+        started TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        ended TEXT,
+        snapshot TEXT NOT NULL
+    );
+    CREATE TABLE workshop_participants (
+        token TEXT PRIMARY KEY,
+        workshop INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        agency TEXT,
+        joined TEXT NOT NULL
+    );
+    CREATE TABLE workshop_submissions (
+        workshop INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        checkpoint TEXT NOT NULL,
+        participant TEXT NOT NULL REFERENCES workshop_participants(token) ON DELETE CASCADE,
+        agency TEXT,
+        percent TEXT NOT NULL,
+        leading TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (workshop, checkpoint, participant)
+    );",
 ];
 
 /// The record in `progress.db` under the data folder.
@@ -121,6 +149,11 @@ impl SqliteRecord {
         };
         record.migrate()?;
         Ok(record)
+    }
+
+    /// The open database, for the workshop tables that live beside the record.
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
     }
 
     /// The schema version of the file.

@@ -51,7 +51,7 @@ pub fn judgement_from(
     })
 }
 
-fn top(spread: &[u32]) -> usize {
+pub fn top(spread: &[u32]) -> usize {
     (0..spread.len()).fold(0, |b, i| if spread[i] > spread[b] { i } else { b })
 }
 
@@ -111,33 +111,7 @@ fn form(
         .values()
         .map(|h| h.label.as_str())
         .collect();
-    egui::Grid::new("spread")
-        .num_columns(3)
-        .spacing([16.0, 10.0])
-        .show(ui, |ui| {
-            for (i, label) in labels.iter().enumerate() {
-                let mut value = drafts.spread.get(i).copied().unwrap_or(0);
-                let name = ui.scope(|ui| {
-                    ui.set_max_width(280.0);
-                    ui.add(egui::Label::new(*label).wrap())
-                });
-                let name = name.inner;
-                let slider = ui
-                    .add(
-                        egui::Slider::new(&mut value, 0..=100)
-                            .suffix("%")
-                            .show_value(false),
-                    )
-                    .labelled_by(name.id);
-                let typed = ui
-                    .add(egui::DragValue::new(&mut value).range(0..=100).suffix("%"))
-                    .labelled_by(name.id);
-                if (slider.changed() || typed.changed()) && drafts.spread.get(i) != Some(&value) {
-                    rebalance(&mut drafts.spread, i, value);
-                }
-                ui.end_row();
-            }
-        });
+    spread_grid(ui, "spread", &labels, &mut drafts.spread);
     note(ui, format!("Total: {}%", drafts.spread.iter().sum::<u32>()));
     ui.add_space(6.0);
     subheading(ui, "Which explanation is leading for you?");
@@ -182,6 +156,37 @@ fn form(
         return judgement_from(drafts, id, &case.hypotheses);
     }
     None
+}
+
+/// A slider and a number per hypothesis, always adding up to 100 (moving one rebalances the others).
+pub fn spread_grid(ui: &mut egui::Ui, id: &str, labels: &[&str], spread: &mut [u32]) {
+    egui::Grid::new(id)
+        .num_columns(3)
+        .spacing([16.0, 10.0])
+        .show(ui, |ui| {
+            for (i, label) in labels.iter().enumerate() {
+                let mut value = spread.get(i).copied().unwrap_or(0);
+                let name = ui.scope(|ui| {
+                    ui.set_max_width(280.0);
+                    ui.add(egui::Label::new(*label).wrap())
+                });
+                let name = name.inner;
+                let slider = ui
+                    .add(
+                        egui::Slider::new(&mut value, 0..=100)
+                            .suffix("%")
+                            .show_value(false),
+                    )
+                    .labelled_by(name.id);
+                let typed = ui
+                    .add(egui::DragValue::new(&mut value).range(0..=100).suffix("%"))
+                    .labelled_by(name.id);
+                if (slider.changed() || typed.changed()) && spread.get(i) != Some(&value) {
+                    rebalance(spread, i, value);
+                }
+                ui.end_row();
+            }
+        });
 }
 
 /// A labelled multi-line text field.

@@ -14,6 +14,10 @@ pub mod progress;
 pub mod reflection;
 pub mod settings;
 pub mod title;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod workshop_room;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod workshop_setup;
 
 use bevy::prelude::*;
 use bevy_egui::egui;
@@ -36,6 +40,8 @@ pub enum Screen {
     Reflection,
     Progress,
     Journal,
+    WorkshopSetup,
+    Workshop,
 }
 
 impl Screen {
@@ -54,6 +60,8 @@ impl Screen {
             Screen::Reflection => "reflection",
             Screen::Progress => "progress",
             Screen::Journal => "journal",
+            Screen::WorkshopSetup => "workshop-setup",
+            Screen::Workshop => "workshop",
         }
     }
 }
@@ -73,7 +81,12 @@ pub(super) fn plugin(app: &mut App) {
         reflection::plugin,
     ));
     #[cfg(not(target_arch = "wasm32"))]
-    app.add_plugins((progress::plugin, journal::plugin));
+    app.add_plugins((
+        progress::plugin,
+        journal::plugin,
+        workshop_setup::plugin,
+        workshop_room::plugin,
+    ));
 }
 
 /// The whole window as one egui `Ui`, as egui's own `run_ui` makes it.

@@ -31,6 +31,7 @@ pub enum TitleIntent {
     Start,
     Progress,
     Journal,
+    Workshop,
     Settings,
     Quit,
 }
@@ -64,6 +65,9 @@ pub fn show(
         }
         if ui.button("Your journal").clicked() {
             intent = Some(TitleIntent::Journal);
+        }
+        if cfg!(not(target_arch = "wasm32")) && ui.button("Run a workshop").clicked() {
+            intent = Some(TitleIntent::Workshop);
         }
         if ui.button("Settings").clicked() {
             intent = Some(TitleIntent::Settings);
@@ -105,6 +109,7 @@ fn title_screen(
         Some(TitleIntent::Start) => next.set(Screen::Library),
         Some(TitleIntent::Progress) => next.set(Screen::Progress),
         Some(TitleIntent::Journal) => next.set(Screen::Journal),
+        Some(TitleIntent::Workshop) => next.set(Screen::WorkshopSetup),
         Some(TitleIntent::Settings) => next.set(Screen::Settings),
         Some(TitleIntent::Quit) => {
             exit.write(AppExit::Success);
