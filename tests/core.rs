@@ -1350,3 +1350,9 @@ fn the_graph_has_a_node_per_scene_and_an_edge_per_way_on() {
         assert!(text.starts_with("digraph") && text.trim_end().ends_with('}'));
     }
 }
+
+#[path = "core/workshop.rs"]
+mod workshop;
+
+#[path = "core/browser.rs"]
+mod browser;
