@@ -178,6 +178,34 @@ pub fn timestamp() -> String {
     )
 }
 
+/// A timestamp from `timestamp` in words: `27 Nov 2026, 15:05 UTC`, or just `15:05` when `time_only`.
+/// Anything else is given back as it is.
+pub fn readable_time(stamp: &str, time_only: bool) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let b = stamp.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> { stamp.get(r)?.parse().ok() };
+    let parsed = (b.len() == 16 && b[8] == b'T' && b[15] == b'Z')
+        .then(|| {
+            Some((
+                digits(0..4)?,
+                digits(4..6)?,
+                digits(6..8)?,
+                digits(9..11)?,
+                digits(11..13)?,
+            ))
+        })
+        .flatten();
+    match parsed {
+        Some((_, _, _, h, min)) if time_only => format!("{h:02}:{min:02}"),
+        Some((y, m, d, h, min)) if (1..=12).contains(&m) => {
+            format!("{d} {} {y}, {h:02}:{min:02} UTC", MONTHS[m as usize - 1])
+        }
+        _ => stamp.to_string(),
+    }
+}
+
 /// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -201,6 +229,25 @@ mod tests {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_784), (2026, 11, 27));
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn timestamps_read_as_words_and_anything_else_comes_back_as_it_was() {
+        assert_eq!(
+            readable_time("20261127T150529Z", false),
+            "27 Nov 2026, 15:05 UTC"
+        );
+        assert_eq!(readable_time("20261127T150529Z", true), "15:05");
+        for odd in [
+            "",
+            "2026",
+            "20261327T150529Z",
+            "2026112xT150529Z",
+            "ééééééééTéééééZ",
+        ] {
+            assert_eq!(readable_time(odd, false), odd);
+        }
+        assert_eq!(readable_time(&timestamp(), true).len(), 5);
     }
 
     #[test]

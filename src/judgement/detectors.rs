@@ -1062,7 +1062,11 @@ pub fn group_polarisation(private: &[f64], group: f64) -> Report {
         beyond,
         beyond >= t::POLARISATION_SHIFT,
         format!("The group's probability of harm ({:.0}%) went beyond the average of the private judgements ({:.0}%) in the direction the room already leaned, with a private spread of {:.0} points. Discussion amplified the majority view (Kelly and Milner 1996).", group * 100.0, mean * 100.0, spread * 100.0),
-        format!("The group's judgement ({:.0}%) stayed near the private average ({:.0}%).", group * 100.0, mean * 100.0),
+        if beyond <= -t::POLARISATION_SHIFT {
+            format!("The group's probability of harm ({:.0}%) moved against the way the private judgements leaned (average {:.0}%): discussion changed the room's mind rather than amplifying its majority.", group * 100.0, mean * 100.0)
+        } else {
+            format!("The group's probability of harm ({:.0}%) stayed near the average of the private judgements ({:.0}%).", group * 100.0, mean * 100.0)
+        },
         "Hear the minority view first, and give someone the devil's advocate's role.",
     )
 }

@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use super::live::Join;
 use super::room::{Known, Room, Round};
 use crate::cli::html::{STYLE, escape};
+use crate::cli::readable_time;
 use crate::engine::Event;
+use crate::engine::compiled::SceneKind;
 use crate::engine::playthrough::is_present;
 use crate::judgement::reasoner::{best_decision, posterior};
 use crate::scenario::{FindingKind, Scene};
@@ -36,7 +38,7 @@ pub fn workshop(room: &Room, join: Option<&Join>) -> String {
         h,
         "<header><h1>{}</h1><p class=\"meta\">Second Look workshop report · started {} · seed {} · {} in the room</p>{NOTE}</header>",
         escape(&case.title),
-        escape(&room.started),
+        escape(&readable_time(&room.started, false)),
         room.play.seed(),
         people(room.participants.len())
     );
@@ -117,7 +119,16 @@ fn decision_quality(h: &mut String, room: &Room) {
     let Some(chosen) = room.play.state.decided else {
         return;
     };
-    let offered: Vec<usize> = (0..case.decisions.len()).collect();
+    let offered: Vec<usize> = case
+        .scenes
+        .iter()
+        .find_map(|s| match &s.kind {
+            SceneKind::Decide { decisions } if decisions.contains(&chosen) => {
+                Some(decisions.clone())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| (0..case.decisions.len()).collect());
     let label = |d: usize| {
         case.case
             .decisions
@@ -235,9 +246,9 @@ fn shared_line(h: &mut String, room: &Room, s: &super::room::Shared) {
     let (agency, text) = room.case.finding_words(f, present);
     let _ = write!(
         h,
-        "<li><i>{} told the room</i> ({}): {}</li>",
+        "<li><i>{} told the room</i> (at {}): {}</li>",
         escape(agency),
-        escape(&s.at),
+        escape(&readable_time(&s.at, true)),
         escape(text)
     );
 }
@@ -339,17 +350,16 @@ fn round_section(h: &mut String, room: &Room, r: &Round) {
         }
         h.push_str("</div>");
     }
-    let mut reasons: Vec<&str> = r
-        .submissions
-        .iter()
-        .map(|s| s.reasons.as_str())
-        .filter(|s| !s.is_empty())
-        .collect();
-    reasons.sort_unstable();
+    let reasons = grouped_reasons(r);
     if !reasons.is_empty() {
         h.push_str("<h3>Reasons given privately (anonymous)</h3><ul>");
-        for reason in reasons {
-            let _ = write!(h, "<li>{}</li>", escape(reason));
+        for (reason, n) in reasons {
+            let times = if n > 1 {
+                format!(" <span class=\"note\">(×{n})</span>")
+            } else {
+                String::new()
+            };
+            let _ = write!(h, "<li>{}{times}</li>", escape(reason));
         }
         h.push_str("</ul>");
     }
@@ -365,6 +375,26 @@ fn round_section(h: &mut String, room: &Room, r: &Round) {
         );
     }
     h.push_str("</section>");
+}
+
+/// The reasons given at a round, each once with how many gave it, most given first.
+fn grouped_reasons(r: &Round) -> Vec<(&str, usize)> {
+    let mut reasons: Vec<&str> = r
+        .submissions
+        .iter()
+        .map(|s| s.reasons.as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    reasons.sort_unstable();
+    let mut grouped: Vec<(&str, usize)> = Vec::new();
+    for reason in reasons {
+        match grouped.last_mut() {
+            Some((last, n)) if *last == reason => *n += 1,
+            _ => grouped.push((reason, 1)),
+        }
+    }
+    grouped.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    grouped
 }
 
 /// The room's probability of harm at each checkpoint against the private average and the normative.
@@ -431,10 +461,9 @@ fn agencies_section(h: &mut String, room: &Room) {
         h.push_str("<table><tr><th>Finding</th><th>Told the room</th></tr>");
         for k in mine {
             let (_, text) = case.finding_words(k.finding, k.present);
-            let when = k
-                .shared
-                .as_ref()
-                .map_or("<b>never</b>".into(), |s| escape(&s.at));
+            let when = k.shared.as_ref().map_or("<b>never</b>".into(), |s| {
+                escape(&readable_time(&s.at, true))
+            });
             let _ = write!(h, "<tr><td>{}</td><td>{when}</td></tr>", escape(text));
         }
         h.push_str("</table>");

@@ -61,6 +61,33 @@ impl Ws {
         r.json()
     }
 
+    /// Takes actions (as `play_to_checkpoint`) until a checkpoint or the decision point.
+    fn play_to_checkpoint_or_decision(&self) {
+        let mut taken: Vec<String> = Vec::new();
+        for _ in 0..100 {
+            let s = self.fac_state();
+            if s["at_checkpoint"].is_string() || s["phase"] == "decide" {
+                return;
+            }
+            let offered: Vec<String> = s["actions"]
+                .as_array()
+                .expect("actions")
+                .iter()
+                .map(|a| a["id"].as_str().unwrap().to_string())
+                .collect();
+            let action = offered
+                .iter()
+                .find(|a| !taken.contains(a))
+                .or(offered.last())
+                .expect("an action on offer")
+                .clone();
+            taken.push(action.clone());
+            let r = self.fac_post("/api/facilitator/action", json!({ "action": action }));
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        panic!("neither a checkpoint nor the decision reached");
+    }
+
     /// Takes the first action on offer not yet taken (or the last, if all have been) until the case
     /// reaches a checkpoint; answers its ID.
     fn play_to_checkpoint(&self) -> String {
@@ -698,4 +725,66 @@ proptest! {
             Ok(())
         })?;
     }
+}
+
+#[test]
+fn a_whole_workshop_ends_with_its_report_and_role_briefs_saved() {
+    let ws = start(&["gp", "police", "hospital"]);
+    let people: Vec<String> = (0..3)
+        .map(|i| ws.join(&format!("P{i}"), Some(["gp", "police", "hospital"][i])))
+        .collect();
+    let mut judged = Vec::new();
+    let decided = loop {
+        let s = ws.fac_state();
+        if s["phase"] == "decide" {
+            let d = s["decisions"][0]["id"].as_str().unwrap().to_string();
+            let r = ws.fac_post(
+                "/api/facilitator/decide",
+                json!({"decision": d, "rationale": "agreed"}),
+            );
+            assert_eq!(r.status, 200, "{}", r.body);
+            break r.json();
+        }
+        if s["at_checkpoint"].is_string() {
+            let c = ws
+                .fac_post("/api/facilitator/open-checkpoint", json!({}))
+                .json()["checkpoint"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            for p in &people {
+                ws.post(
+                    "/api/judgement",
+                    Some(p),
+                    judgement(&c, [40, 40, 20], "at the checkpoint"),
+                );
+            }
+            ws.fac_post("/api/facilitator/close-checkpoint", json!({}));
+            ws.fac_post("/api/facilitator/reveal", json!({}));
+            let r = ws.fac_post("/api/facilitator/group-judgement", json!({"probabilities": {"inflicted": 40, "accidental": 40, "medical": 20}, "leading": "inflicted"}));
+            assert_eq!(r.status, 200, "{}", r.body);
+            judged.push(c);
+            continue;
+        }
+        ws.play_to_checkpoint_or_decision();
+    };
+    assert!(
+        judged.len() >= 2,
+        "the case has several checkpoints: {judged:?}"
+    );
+    assert!(decided["outcome"].is_string());
+    let report = std::fs::read_to_string(decided["report"].as_str().unwrap()).unwrap();
+    for c in &judged {
+        assert!(
+            report.contains(&format!("Checkpoint “{c}”")),
+            "a section for {c}"
+        );
+    }
+    assert!(report.contains("What happened:"));
+    assert!(report.contains("The room's path against the normative one"));
+    let briefs = std::fs::read_to_string(decided["briefs"].as_str().unwrap()).unwrap();
+    assert_eq!(briefs.matches("Role brief:").count(), 3);
+    // Ended: the next workshop of the case starts afresh.
+    let again = open_live(ws.dir.path(), &["gp"], false);
+    assert_eq!(again.began, second_look::workshop::Began::Fresh);
 }
