@@ -586,3 +586,95 @@ fn the_journal_lists_reflections_and_searches_them() {
     h.run();
     assert_eq!(h.state().1, Some(JournalIntent::Print(2)));
 }
+
+/// A running workshop of the complete case on loopback, with the GP and the police in the room.
+fn running_workshop(dir: &Path) -> super::workshop::RunningWorkshop {
+    let loaded = crate::cli::find_case("mark-at-four-months", &root().join("scenarios")).unwrap();
+    let case = Arc::new(crate::cli::playable(&loaded).unwrap());
+    let agencies = vec!["gp".to_string(), "police".to_string()];
+    let live = crate::workshop::Live::open(case, 1234, &agencies, dir, true).unwrap();
+    let server = crate::workshop::Server::start(
+        live.clone(),
+        std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        0,
+    )
+    .unwrap();
+    super::workshop::RunningWorkshop {
+        qr: crate::workshop::qr::modules(&server.join.url),
+        live,
+        server,
+        reach: "this computer only".into(),
+    }
+}
+
+#[test]
+fn the_projected_room_counts_answers_but_never_shows_what_an_agency_holds() {
+    use super::screens::workshop_room::{RoomDrafts, RoomIntent, RoomView, show};
+    let dir = tempfile::tempdir().unwrap();
+    let running = running_workshop(dir.path());
+    let gp = running.live.join(Some("Hannah"), Some("gp")).unwrap();
+    let held: Vec<String> = running.live.participant_view(&gp.token).unwrap()["held"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["text"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!held.is_empty());
+    let code = running.live.room().code.clone();
+    let mut h = harness(
+        (RoomDrafts::default(), None),
+        |ui, (drafts, intent): &mut (RoomDrafts, Option<RoomIntent>)| {
+            let view = RoomView::read(&running);
+            if let Some(i) = show(ui, &view, &running, drafts) {
+                *intent = Some(i);
+            }
+        },
+    );
+    assert!(
+        h.query_by_label(&code).is_some(),
+        "the room code is on the screen"
+    );
+    assert!(h.query_by_label("QR code for the join address").is_some());
+    assert!(h.query_by_label("1 person has joined").is_some());
+    assert!(
+        h.query_by_label_contains("GP practice holds 3 findings the room has not heard")
+            .is_some()
+    );
+    for text in &held {
+        assert!(
+            h.query_by_label_contains(text).is_none(),
+            "{text} is the GP's to share"
+        );
+    }
+    h.get_by_label_contains("Ring Priya").click();
+    h.run();
+    let first = running.live.facilitator_view()["actions"][0]["id"].clone();
+    assert!(
+        matches!(&h.state().1, Some(RoomIntent::Action(a)) if first == a.as_str()),
+        "{:?}",
+        h.state().1
+    );
+
+    // Private judgement: only the count, until revealed.
+    let checkpoint = running.live.change(|r| r.open_round(None)).unwrap();
+    let body = crate::workshop::room::JudgementBody {
+        checkpoint: Some(checkpoint),
+        probabilities: [("inflicted", 70.0), ("accidental", 20.0), ("medical", 10.0)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        leading: "inflicted".into(),
+        reasons: "private".into(),
+    };
+    running.live.submit(&gp.token, &body).unwrap();
+    h.run();
+    assert!(h.query_by_label("1 of 1 answered").is_some());
+    assert!(h.query_by_label_contains("70–79%: 1").is_none());
+    running.live.change(|r| r.close_round()).unwrap();
+    running.live.change(|r| r.reveal()).unwrap();
+    h.run();
+    assert!(
+        h.query_by_label_contains("70–79%: 1").is_some(),
+        "the spread, once revealed"
+    );
+}

@@ -495,15 +495,16 @@ impl Room {
             .ok_or_else(|| Refusal::forbidden("you are not in this room"))?;
         let round = self.active.map(|i| &self.rounds[i]);
         let asked = body.checkpoint.as_deref().unwrap_or("");
+        // A judgement for a checkpoint that is not open is an invalid judgement (400), as the API says.
         match round {
             Some(r) if r.checkpoint == asked && r.status == RoundStatus::Open => {}
             Some(r) if r.checkpoint == asked => {
-                return Err(Refusal::not_now(format!(
+                return Err(Refusal::invalid(format!(
                     "judgement at \"{asked}\" has closed"
                 )));
             }
             _ => {
-                return Err(Refusal::not_now(format!(
+                return Err(Refusal::invalid(format!(
                     "judgement at \"{asked}\" is not open"
                 )));
             }

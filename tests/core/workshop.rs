@@ -245,7 +245,7 @@ fn private_judgement_the_spread_and_the_rooms_judgement() {
             judgement("x", [40, 40, 20], "")
         )
         .status,
-        409
+        400
     );
     let checkpoint = ws.play_to_checkpoint();
     let r = ws.fac_post("/api/facilitator/open-checkpoint", json!({}));
@@ -329,7 +329,7 @@ fn private_judgement_the_spread_and_the_rooms_judgement() {
             judgement("elsewhere", [50, 40, 10], "")
         )
         .status,
-        409
+        400
     );
 
     // Closed: no more submissions; the spread is the trainer's until revealed.
@@ -345,7 +345,7 @@ fn private_judgement_the_spread_and_the_rooms_judgement() {
             judgement(&checkpoint, [50, 40, 10], "")
         )
         .status,
-        409
+        400
     );
     assert_eq!(ws.state(&people[0])["spread"], Value::Null);
     let results = ws

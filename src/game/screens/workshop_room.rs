@@ -485,6 +485,9 @@ fn decide(
     }
     text_field(ui, "The room's reasons", &mut drafts.rationale, 2);
     let ready = drafts.decision.is_some();
+    if !ready {
+        note(ui, "Choose the room's decision first.");
+    }
     if ui
         .add_enabled_ui(ready, |ui| primary_button(ui, "Record the room's decision"))
         .inner
@@ -584,7 +587,12 @@ fn controls(
         if ui.button("Save report and role briefs").clicked() {
             *intent = Some(RoomIntent::Save);
         }
-        if ui.button("Leave (the workshop can be resumed)").clicked() {
+        let leave = if s["phase"] == "finished" {
+            "Close the workshop"
+        } else {
+            "Leave (the workshop can be resumed)"
+        };
+        if ui.button(leave).clicked() {
             *intent = Some(RoomIntent::Leave);
         }
     });
