@@ -1,6 +1,7 @@
 //! Second Look: a training game for child-protection judgement. The core (scenario, engine,
 //! judgement) is plain Rust with no Bevy, so the checker and explorer build quickly.
 
+pub mod authoring;
 pub mod cli;
 pub mod engine;
 #[cfg(feature = "gui")]

@@ -1351,6 +1351,98 @@ fn the_graph_has_a_node_per_scene_and_an_edge_per_way_on() {
     }
 }
 
+#[test]
+fn every_shipped_case_lays_out_as_a_drawing_and_an_svg() {
+    use second_look::authoring::drawing::draw;
+    use second_look::engine::compiled::SceneKind;
+    for root in discover(&root().join("scenarios")).unwrap() {
+        let loaded = check_case(&root);
+        let case = Compiled::new(loaded.case.as_ref().unwrap()).unwrap();
+        let summary = random_playthroughs(&case, 100, 1, None);
+        let drawing = draw(&case, Some((&summary.scene_hits, summary.runs)));
+        let id = &case.case.id;
+        assert_eq!(
+            drawing,
+            draw(&case, Some((&summary.scene_hits, summary.runs))),
+            "deterministic"
+        );
+        let mut scenes: Vec<usize> = drawing.nodes.iter().map(|n| n.scene).collect();
+        scenes.sort_unstable();
+        assert_eq!(
+            scenes,
+            (0..case.scenes.len()).collect::<Vec<_>>(),
+            "a box per scene in {id}"
+        );
+        for n in &drawing.nodes {
+            assert!(n.at.0 >= 0.0 && n.at.1 >= 0.0, "{id}: {n:?}");
+            assert!(
+                n.at.0 + n.size.0 <= drawing.width + 0.5
+                    && n.at.1 + n.size.1 <= drawing.height + 0.5,
+                "{id}: {n:?} within {}x{}",
+                drawing.width,
+                drawing.height
+            );
+        }
+        for e in &drawing.edges {
+            assert!(
+                e.segments
+                    .iter()
+                    .flatten()
+                    .all(|p| p.0.is_finite() && p.1.is_finite()),
+                "{id}"
+            );
+        }
+        // One labelled arrow per pair of scenes an action joins (actions that stay are in the box).
+        let mut pairs: Vec<(usize, usize)> = case
+            .actions
+            .iter()
+            .filter(|a| a.goto != a.scene)
+            .map(|a| (a.scene, a.goto))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        assert_eq!(drawing.labels.len(), pairs.len(), "{id}");
+        let checkpoints = case
+            .scenes
+            .iter()
+            .filter(|s| matches!(s.kind, SceneKind::Checkpoint { .. }))
+            .count();
+        assert!(drawing.edges.len() >= pairs.len() + checkpoints, "{id}");
+        let svg = drawing.svg();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert_eq!(svg.matches("<g><title>").count(), case.scenes.len());
+        assert_eq!(
+            svg.matches('<').count(),
+            svg.matches('>').count(),
+            "no stray brackets in {id}"
+        );
+    }
+}
+
+#[test]
+fn graph_writes_an_svg_without_graphviz() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("case.svg");
+    let status = Command::new(env!("CARGO_BIN_EXE_second-look"))
+        .args([
+            "graph",
+            "mark-at-four-months",
+            "--format",
+            "svg",
+            "--coverage",
+            "--random",
+            "200",
+            "-o",
+        ])
+        .arg(&out)
+        .current_dir(root())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("reached"));
+}
+
 #[path = "core/workshop.rs"]
 mod workshop;
 

@@ -45,6 +45,20 @@ pub fn run(scenarios: Option<&Path>) -> u8 {
         ms(per_big)
     );
 
+    let sixty = playable(&check_text("sixty.ron", &generated_case(60)));
+    if let Ok(sixty) = sixty {
+        let per_layout = time_per(5, || {
+            black_box(crate::authoring::drawing::draw(&sixty, None).nodes.len());
+        });
+        let d = crate::authoring::drawing::draw(&sixty, None);
+        println!(
+            "lay out a 60-scene case as a graph:       {:>10.2} ms  ({:.0} x {:.0} px)",
+            ms(per_layout),
+            d.width,
+            d.height
+        );
+    }
+
     let Some(complete) = largest_playable(&cases) else {
         eprintln!("error: no playable case to time");
         return EXIT_ERRORS;

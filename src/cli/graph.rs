@@ -1,4 +1,4 @@
-//! `second-look graph SCENARIO`: the case as a Graphviz DOT graph — scenes as nodes (checkpoints and
+//! `second-look graph SCENARIO`: the case as a Graphviz DOT graph or an SVG laid out here — scenes as nodes (checkpoints and
 //! decision points marked), actions as edges labelled with their time, grouped by chapter, and with
 //! `--coverage` shaded by how often random playthroughs reach each scene.
 
@@ -26,6 +26,15 @@ pub struct GraphArgs {
     /// Write the graph to this file instead of printing it.
     #[arg(short = 'o', long)]
     pub out: Option<PathBuf>,
+    /// DOT (for Graphviz) or SVG (laid out here: nothing else to install).
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Svg,
 }
 
 fn quote(s: &str) -> String {
@@ -153,10 +162,11 @@ pub fn run(args: &GraphArgs) -> u8 {
     let summary = args
         .coverage
         .then(|| random_playthroughs(&case, args.random, 1, None));
-    let text = dot(
-        &case,
-        summary.as_ref().map(|s| (s.scene_hits.as_slice(), s.runs)),
-    );
+    let hits = summary.as_ref().map(|s| (s.scene_hits.as_slice(), s.runs));
+    let text = match args.format {
+        GraphFormat::Dot => dot(&case, hits),
+        GraphFormat::Svg => crate::authoring::drawing::draw(&case, hits).svg(),
+    };
     match &args.out {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => EXIT_OK,

@@ -1,6 +1,7 @@
 //! The game window: Bevy with egui, screens as states, one plugin per file. It reads the engine and
 //! the judgement modules; they never know it exists.
 
+mod author_view;
 mod autopilot;
 #[cfg(not(target_arch = "wasm32"))]
 mod hot_reload;
@@ -148,6 +149,7 @@ pub fn plugin(app: &mut App) {
         session::plugin,
         screens::plugin,
         autopilot::plugin,
+        author_view::plugin,
         measure::plugin,
         pictures::plugin,
         quiet::plugin,

@@ -1,0 +1,4 @@
+//! Tools for case authors beyond the checker: the case laid out as a drawing (for `graph --format svg`
+//! and the game's author view) and the balance report (`explore --balance`).
+
+pub mod drawing;
