@@ -379,10 +379,13 @@ fn finish(
     }
 }
 
+/// A scene's box as placed: the scene, its top-left corner and its size.
+type Placed = (usize, (f64, f64), (f64, f64));
+
 /// Keeps what the layout draws: scene boxes (known by the index in their properties) and arrows.
 #[derive(Default)]
 struct Recorder {
-    boxes: Vec<(usize, (f64, f64), (f64, f64))>,
+    boxes: Vec<Placed>,
     arrows: Vec<Edge>,
     texts: Vec<((f64, f64), String)>,
 }
