@@ -1420,6 +1420,124 @@ fn every_shipped_case_lays_out_as_a_drawing_and_an_svg() {
 }
 
 #[test]
+fn the_balance_report_warns_of_easy_and_hopeless_cases_and_not_of_the_shipped_ones() {
+    use second_look::authoring::balance::balance;
+    let minimal = compile(&minimal_text());
+    let b = balance(&minimal, 300, 7);
+    assert_eq!(b, balance(&minimal, 300, 7), "deterministic");
+    assert_eq!(b.truths.len(), 2);
+    assert!(
+        b.findings.windows(2).all(|w| w[0].bits >= w[1].bits),
+        "most informative first"
+    );
+    assert_eq!(
+        b.findings[0].id, "hungry",
+        "Often against Rarely tells more than 0.5 against 0.15"
+    );
+    assert!(
+        b.warnings
+            .iter()
+            .any(|w| w.contains("\"early-help\" is the best decision in every playthrough")),
+        "{:?}",
+        b.warnings
+    );
+
+    // One decisive finding, looked for before the only checkpoint: the truth is clear at once.
+    let easy = minimal_text()
+        .replace(
+            "likely: { \"neglect\": Often, \"coping\": Rarely }",
+            "likely: { \"neglect\": 0.99, \"coping\": 0.01 }",
+        )
+        .replace(
+            "goto: \"office\",\n                 tags: [ContactsAgency(\"school\")]",
+            "goto: \"check\",\n                 tags: [ContactsAgency(\"school\")]",
+        )
+        .replace("(id: \"ask-gp\"", "// (id: \"ask-gp\"")
+        .replace(
+            "                 tags: [ContactsAgency(\"gp\"), ChecksHistory]),",
+            "",
+        )
+        .replace("(id: \"judge\"", "// (id: \"judge\"");
+    let b = balance(&compile(&easy), 300, 7);
+    assert!(
+        b.truths
+            .iter()
+            .all(|t| t.obvious_at_first_checkpoint > 0.95),
+        "{:?}",
+        b.truths
+    );
+    assert!(
+        b.warnings.iter().any(|w| w.starts_with("Too easy")),
+        "{:?}",
+        b.warnings
+    );
+
+    // Findings equally likely whatever the truth: nothing can be told apart.
+    let flat = minimal_text()
+        .replace(
+            "likely: { \"neglect\": Often, \"coping\": Rarely }",
+            "likely: { \"neglect\": 0.5, \"coping\": 0.5 }",
+        )
+        .replace(
+            "likely: { \"neglect\": 0.5, \"coping\": 0.15 }",
+            "likely: { \"neglect\": 0.3, \"coping\": 0.3 }",
+        );
+    let b = balance(&compile(&flat), 300, 7);
+    assert_eq!(b.truths[0].confident_and_right, 0.0);
+    assert!(
+        b.warnings
+            .iter()
+            .any(|w| w.starts_with("\"neglect\" can hardly be told")),
+        "{:?}",
+        b.warnings
+    );
+    assert!(
+        b.warnings.iter().any(|w| w.starts_with("No finding tells")),
+        "{:?}",
+        b.warnings
+    );
+
+    // The shipped cases are neither.
+    for root in discover(&root().join("scenarios")).unwrap() {
+        let loaded = check_case(&root);
+        let case = Compiled::new(loaded.case.as_ref().unwrap()).unwrap();
+        let b = balance(&case, 300, 1);
+        assert!(
+            !b.warnings
+                .iter()
+                .any(|w| w.starts_with("Too easy") || w.contains("can hardly be told")),
+            "{}: {:?}",
+            case.case.id,
+            b.warnings
+        );
+    }
+}
+
+#[test]
+fn explore_balance_prints_json_for_tools() {
+    let out = Command::new(env!("CARGO_BIN_EXE_second-look"))
+        .args([
+            "explore",
+            "mark-at-four-months",
+            "--balance",
+            "--random",
+            "200",
+            "--seed",
+            "3",
+            "--format",
+            "json",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["runs_per_truth"], 200);
+    assert_eq!(v["truths"].as_array().unwrap().len(), 3);
+    assert!(v["actions"][0]["bits"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
 fn graph_writes_an_svg_without_graphviz() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("case.svg");

@@ -34,6 +34,11 @@ pub struct ExploreArgs {
     /// How many seeds each simulated trainee plays (with --bots).
     #[arg(long, default_value_t = 50)]
     pub seeds: u64,
+    /// Tune the numbers: for each possible truth, how often the evidence ends confident and right,
+    /// which decision is best, the time used; the most informative findings and actions; and warnings
+    /// when the case is too easy or cannot be told apart (--random sets playthroughs per truth).
+    #[arg(long)]
+    pub balance: bool,
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 }
@@ -60,6 +65,76 @@ fn run_bots(case: Compiled, args: &ExploreArgs) -> u8 {
         OutputFormat::Human => print_bots(&report),
     }
     EXIT_OK
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn print_balance(b: &crate::authoring::balance::Balance) {
+    println!(
+        "Balance of \"{}\": {} random playthroughs for each possible truth (seed {}), judged by the normative reasoner.\n",
+        b.case, b.runs_per_truth, b.seed
+    );
+    println!(
+        "{:<34} {:>6} {:>10} {:>7} {:>10}  hours used",
+        "When the truth is", "prior", "confident", "mean", "clear at"
+    );
+    println!(
+        "{:<34} {:>6} {:>10} {:>7} {:>10}  least / median / 90% / most",
+        "", "", "and right", "final", "1st check"
+    );
+    for t in &b.truths {
+        let label: String = t.label.chars().take(33).collect();
+        println!(
+            "{label:<34} {:>6} {:>10} {:>7} {:>10}  {:.1} / {:.1} / {:.1} / {:.1}",
+            pct(t.prior),
+            pct(t.confident_and_right),
+            pct(t.mean_final),
+            pct(t.obvious_at_first_checkpoint),
+            t.hours[0],
+            t.hours[1],
+            t.hours[2],
+            t.hours[3]
+        );
+    }
+    println!("\nThe best decision on the evidence at the end, by truth:");
+    for t in &b.truths {
+        let best: Vec<String> = t
+            .best_decisions
+            .iter()
+            .filter(|(_, s)| *s > 0.0)
+            .map(|(d, s)| format!("{d} {}", pct(*s)))
+            .collect();
+        println!("  {:<20} {}", t.truth, best.join(", "));
+    }
+    println!(
+        "\nThe findings that tell most, looked for at the start (bits of information; value: fall in expected loss):"
+    );
+    for f in b.findings.iter().take(10) {
+        println!("  {:.3} bits  value {:>6.2}  {}", f.bits, f.value, f.id);
+    }
+    let flat = b.findings.iter().filter(|f| f.bits < 0.001).count();
+    if flat > 0 {
+        println!("  ({flat} findings tell almost nothing on their own.)");
+    }
+    println!("\nThe actions that tell most, at the start:");
+    for a in b.actions.iter().take(10) {
+        println!(
+            "  {:.3} bits  value {:>6.2}  {} — {}",
+            a.bits, a.value, a.id, a.label
+        );
+    }
+    if b.warnings.is_empty() {
+        println!(
+            "\nNo warnings: the case neither gives the truth away early nor leaves it out of reach."
+        );
+    } else {
+        println!("\nWarnings:");
+        for w in &b.warnings {
+            println!("{}", super::wrap_hanging(w, 100, "  - ", "    "));
+        }
+    }
 }
 
 fn print_bots(r: &BotsReport) {
@@ -181,6 +256,18 @@ pub fn run(args: &ExploreArgs) -> u8 {
     };
     if args.bots {
         return run_bots(case, args);
+    }
+    if args.balance {
+        let report =
+            crate::authoring::balance::balance(&case, args.random.unwrap_or(1000), args.seed);
+        match args.format {
+            OutputFormat::Json => println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            ),
+            OutputFormat::Human => print_balance(&report),
+        }
+        return EXIT_OK;
     }
     let exploration = explore(&case, args.max_states);
     let random = match args.random {
