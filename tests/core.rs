@@ -1247,6 +1247,26 @@ fn a_new_case_passes_the_checker_and_plays_to_the_end() {
         summary.decision_hits.iter().sum::<u64>() == 200,
         "every playthrough reaches a decision"
     );
+    // The tools an author uses next all work on it: the graph, and a balance with no warnings of a
+    // case too easy or out of reach.
+    let svg = dir.path().join("case.svg");
+    let graph = bin()
+        .args(["graph", "--format", "svg", "--coverage", "-o"])
+        .arg(&svg)
+        .arg(&folder)
+        .status()
+        .unwrap();
+    assert!(graph.success());
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    let balance = second_look::authoring::balance::balance(&case, 300, 1);
+    assert!(
+        !balance
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("Too easy") || w.contains("can hardly be told")),
+        "{:?}",
+        balance.warnings
+    );
     let again = bin()
         .args(["new", "A bruise at nursery", "--dir"])
         .arg(dir.path())

@@ -116,7 +116,14 @@ fn print_balance(b: &crate::authoring::balance::Balance) {
     }
     let flat = b.findings.iter().filter(|f| f.bits < 0.001).count();
     if flat > 0 {
-        println!("  ({flat} findings tell almost nothing on their own.)");
+        println!(
+            "  ({} almost nothing on their own.)",
+            if flat == 1 {
+                "1 finding tells".to_string()
+            } else {
+                format!("{flat} findings tell")
+            }
+        );
     }
     println!("\nThe actions that tell most, at the start:");
     for a in b.actions.iter().take(10) {

@@ -82,9 +82,18 @@ pub fn run(args: &NewArgs) -> u8 {
             );
             println!("Check it:  second-look check {}", folder.display());
             println!(
-                "Play it:   second-look play --case {}   (it reloads as you edit)",
+                "Play it:   second-look play --case {}   (it reloads as you edit; F2 shows its graph)",
                 folder.display()
             );
+            println!(
+                "See it:    second-look graph {} --format svg --coverage -o case.svg",
+                folder.display()
+            );
+            println!(
+                "Tune it:   second-look explore {} --balance",
+                folder.display()
+            );
+            println!("Guide:     docs/authoring.md");
             EXIT_OK
         }
         Err(e) => {
