@@ -1586,3 +1586,31 @@ mod workshop;
 
 #[path = "core/browser.rs"]
 mod browser;
+
+#[test]
+fn check_skips_saved_playthroughs_in_a_folder_of_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("minimal.ron"), minimal_text()).unwrap();
+    let case = compile(&minimal_text());
+    let p = minimal_log(&case, 3);
+    std::fs::write(
+        dir.path().join("my-playthrough.ron"),
+        format!("// saved by the game\n{}", p.log.to_ron()),
+    )
+    .unwrap();
+    let found = discover(dir.path()).unwrap();
+    assert_eq!(found, vec![dir.path().join("minimal.ron")]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// Laying out any valid case never panics, and gives every scene its box (or, if the layout
+    /// library cannot place it at all, an empty drawing rather than a crash).
+    #[test]
+    fn any_case_lays_out_without_panicking(scenes in 3usize..90) {
+        let case = compile(&second_look::cli::bench::generated_case(scenes));
+        let drawing = second_look::authoring::drawing::draw(&case, None);
+        prop_assert!(drawing.nodes.is_empty() || drawing.nodes.len() == case.scenes.len());
+        prop_assert!(drawing.width.is_finite() && drawing.height.is_finite());
+    }
+}

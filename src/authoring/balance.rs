@@ -66,6 +66,9 @@ pub struct Balance {
     pub findings: Vec<Informative>,
     pub actions: Vec<Informative>,
     pub warnings: Vec<String>,
+    /// The time the case allows, and the time taking every action once would need (minutes).
+    pub minutes_available: u32,
+    pub minutes_of_all_actions: u32,
 }
 
 /// One random playthrough with the truth fixed.
@@ -291,5 +294,7 @@ pub fn balance(case: &Compiled, runs: u64, seed: u64) -> Balance {
         findings,
         actions,
         warnings,
+        minutes_available: case.minutes_available,
+        minutes_of_all_actions: case.actions.iter().map(|a| a.minutes).sum(),
     }
 }

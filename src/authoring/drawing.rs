@@ -83,7 +83,7 @@ pub struct Drawing {
 const CHAPTER_COLOURS: [Rgb; 8] = [
     Rgb(0x1d, 0x5e, 0x9a),
     Rgb(0xb0, 0x3a, 0x2e),
-    Rgb(0x2e, 0x7d, 0x32),
+    Rgb(0xad, 0x14, 0x57),
     Rgb(0x8e, 0x44, 0xad),
     Rgb(0x9a, 0x6b, 0x00),
     Rgb(0x00, 0x7c, 0x89),
@@ -92,6 +92,8 @@ const CHAPTER_COLOURS: [Rgb; 8] = [
 ];
 const PLAIN_BORDER: Rgb = Rgb(0x55, 0x5f, 0x69);
 const FONT_SIZE: usize = 14;
+/// Actions that stay in a scene listed in its box; more are counted.
+const STAYING_SHOWN: usize = 6;
 
 /// Shortens a label to `max` characters, with an ellipsis.
 fn short(label: &str, max: usize) -> String {
@@ -109,10 +111,10 @@ fn chapter_of(case: &Compiled, scene: usize) -> Option<String> {
     }
 }
 
-/// From white (never reached) to green (always reached).
+/// From white (never reached) to a mid green (always reached), light enough for dark text on it.
 fn coverage_fill(share: f64) -> Rgb {
-    let g = 255 - (share.clamp(0.0, 1.0) * 110.0) as u8;
-    let rb = 255 - (share.clamp(0.0, 1.0) * 190.0) as u8;
+    let g = 255 - (share.clamp(0.0, 1.0) * 55.0) as u8;
+    let rb = 255 - (share.clamp(0.0, 1.0) * 125.0) as u8;
     Rgb(rb, g, rb)
 }
 
@@ -136,7 +138,7 @@ fn node_text(case: &Compiled, i: usize, share: Option<f64>) -> String {
         let minutes: u32 = here.iter().map(|&a| case.actions[a].minutes).sum();
         let _ = write!(
             text,
-            "\n{} here ({} in all)",
+            "\n{} here ({} in all):",
             if here.len() == 1 {
                 "1 action".to_string()
             } else {
@@ -144,6 +146,15 @@ fn node_text(case: &Compiled, i: usize, share: Option<f64>) -> String {
             },
             hours(minutes)
         );
+        for &a in here.iter().take(STAYING_SHOWN) {
+            let label = case
+                .action(a)
+                .map_or(case.actions[a].id.clone(), |x| x.label.clone());
+            let _ = write!(text, "\n· {}", short(&label, 34));
+        }
+        if here.len() > STAYING_SHOWN {
+            let _ = write!(text, "\n· and {} more", here.len() - STAYING_SHOWN);
+        }
     }
     match s.kind {
         SceneKind::Checkpoint { .. } => text.push_str("\ncheckpoint"),
@@ -215,12 +226,49 @@ pub fn draw(case: &Compiled, hits: Option<(&[u64], u64)>) -> Drawing {
             chapters.push((c, colour));
         }
     }
+    // layout-rs asserts on some degenerate geometry (two points that coincide); without its crossing
+    // optimisations, or with boxes a few pixels wider, they move apart, so a failed layout is tried
+    // again that way.
+    for nudge in 0..ATTEMPTS {
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            quietly(|| lay_out(case, hits, (nudge / 2) as f64 * 7.0, nudge % 2 == 1))
+        }));
+        if let Ok(recorder) = attempt {
+            return finish(case, recorder, chapters, hits);
+        }
+    }
+    Drawing {
+        title: case.case.title.clone(),
+        chapters,
+        ..Drawing::default()
+    }
+}
+
+/// Layout attempts before giving up (an empty drawing).
+const ATTEMPTS: usize = 6;
+
+/// Runs `f` with the panic message silenced (a failed layout attempt is expected, and retried).
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(previous);
+    match out {
+        Ok(v) => v,
+        Err(e) => std::panic::resume_unwind(e),
+    }
+}
+
+/// One layout of the case, boxes widened by `widen` pixels, with or without layout-rs's crossing
+/// optimisations.
+fn lay_out(case: &Compiled, hits: Option<(&[u64], u64)>, widen: f64, plain: bool) -> Recorder {
     let mut graph = VisualGraph::new(Orientation::TopToBottom);
     let mut handles = Vec::new();
     for i in 0..case.scenes.len() {
         let share = hits.and_then(|(h, runs)| (runs > 0).then(|| h[i] as f64 / runs as f64));
         let shape = ShapeKind::new_box(&node_text(case, i, share));
-        let size = get_shape_size(Orientation::TopToBottom, &shape, FONT_SIZE, false);
+        let mut size = get_shape_size(Orientation::TopToBottom, &shape, FONT_SIZE, false);
+        size.x += widen;
         let look = StyleAttr::new(Color::fast("black"), 2, None, 6, FONT_SIZE);
         let element = Element::create_with_properties(
             shape,
@@ -273,8 +321,8 @@ pub fn draw(case: &Compiled, hits: Option<(&[u64], u64)>) -> Drawing {
         }
     }
     let mut recorder = Recorder::default();
-    graph.do_it(false, false, false, &mut recorder);
-    finish(case, recorder, chapters, hits)
+    graph.do_it(false, plain, false, &mut recorder);
+    recorder
 }
 
 /// Turns what the layout drew into the drawing, with our colours, shifted to start at the origin.
@@ -488,7 +536,7 @@ pub fn midpoint(e: &Edge) -> (f64, f64) {
 impl Drawing {
     /// A standalone SVG of the drawing, with a key of the chapters beneath it.
     pub fn svg(&self) -> String {
-        let key_height = if self.chapters.is_empty() { 0.0 } else { 30.0 };
+        let key_height = 56.0;
         let (w, h) = (self.width.max(300.0), self.height + 40.0 + key_height);
         let mut s = String::new();
         let _ = write!(
@@ -562,6 +610,12 @@ impl Drawing {
             s.push_str("</g>\n");
         }
         s.push_str("</g>\n");
+        let key_y = self.height + 40.0 + 10.0;
+        let _ = writeln!(
+            s,
+            "<text x=\"20\" y=\"{:.0}\" font-size=\"12\">Key: box border = chapter; thick border = checkpoint or decision; dashed arrow = on from a checkpoint; green fill (with --coverage) = share of random playthroughs reaching the scene.</text>",
+            key_y + 36.0
+        );
         let mut x = 20.0;
         for (chapter, colour) in &self.chapters {
             let y = self.height + 40.0 + 10.0;

@@ -85,7 +85,11 @@ fn print_balance(b: &crate::authoring::balance::Balance) {
         "", "", "and right", "final", "1st check"
     );
     for t in &b.truths {
-        let label: String = t.label.chars().take(33).collect();
+        let label: String = if t.label.chars().count() > 33 {
+            t.label.chars().take(32).collect::<String>() + "…"
+        } else {
+            t.label.clone()
+        };
         println!(
             "{label:<34} {:>6} {:>10} {:>7} {:>10}  {:.1} / {:.1} / {:.1} / {:.1}",
             pct(t.prior),
@@ -98,6 +102,12 @@ fn print_balance(b: &crate::authoring::balance::Balance) {
             t.hours[3]
         );
     }
+    println!(
+        "\nTime: the case allows {} of the {} that taking every action once would need ({}); about 60-70% makes choices matter.",
+        super::hours(b.minutes_available),
+        super::hours(b.minutes_of_all_actions),
+        pct(b.minutes_available as f64 / b.minutes_of_all_actions.max(1) as f64)
+    );
     println!("\nThe best decision on the evidence at the end, by truth:");
     for t in &b.truths {
         let best: Vec<String> = t
@@ -111,18 +121,15 @@ fn print_balance(b: &crate::authoring::balance::Balance) {
     println!(
         "\nThe findings that tell most, looked for at the start (bits of information; value: fall in expected loss):"
     );
-    for f in b.findings.iter().take(10) {
-        println!("  {:.3} bits  value {:>6.2}  {}", f.bits, f.value, f.id);
-    }
-    let flat = b.findings.iter().filter(|f| f.bits < 0.001).count();
-    if flat > 0 {
+    for f in &b.findings {
+        let scenery = if f.bits < 0.001 {
+            "  (tells almost nothing on its own)"
+        } else {
+            ""
+        };
         println!(
-            "  ({} almost nothing on their own.)",
-            if flat == 1 {
-                "1 finding tells".to_string()
-            } else {
-                format!("{flat} findings tell")
-            }
+            "  {:.3} bits  value {:>6.2}  {}{scenery}",
+            f.bits, f.value, f.id
         );
     }
     println!("\nThe actions that tell most, at the start:");

@@ -94,6 +94,8 @@ fn belief_section(h: &mut String, a: &Analysis, labels: &[&str]) {
 
 /// The chart as inline SVG.
 fn belief_chart(a: &Analysis, labels: &[&str]) -> Result<String, String> {
+    // The bundled font measures the chart's text; the web build has no font loader, and no need.
+    #[cfg(not(target_arch = "wasm32"))]
     let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
     let n = a.checkpoints.len();
     let mut svg = String::new();

@@ -650,8 +650,9 @@ fn show_ending<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>)
     ));
     for c in &d.checkpoints {
         term.say(&format!(
-            "\nAt \"{}\" (knowing {} findings):",
-            c.checkpoint, c.findings_known
+            "\nAt \"{}\" (knowing {}):",
+            c.checkpoint,
+            super::count(c.findings_known, "finding", "findings")
         ));
         term.say(&format!("  {:<44} {:>6} {:>10}", "", "you", "evidence"));
         for (i, l) in labels.iter().enumerate() {
@@ -893,10 +894,17 @@ fn show_reasoning<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, 
 }
 
 /// The trainee's record in the data folder; a problem opening it is said once and play goes on.
+#[cfg(not(target_arch = "wasm32"))]
 fn open_recorder<R: BufRead, W: Write>(args: &PlayArgs, term: &mut Terminal<R, W>) -> Recorder {
     let (recorder, notice) = Recorder::open(&data_dir(args.data_dir.as_deref()));
     if let Some(notice) = notice {
         term.say(&notice);
     }
     recorder
+}
+
+/// The web build has no terminal and no files: the terminal player keeps no record there.
+#[cfg(target_arch = "wasm32")]
+fn open_recorder<R: BufRead, W: Write>(_args: &PlayArgs, _term: &mut Terminal<R, W>) -> Recorder {
+    Recorder::new(None)
 }

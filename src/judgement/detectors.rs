@@ -754,10 +754,22 @@ pub fn over_intervention(t: &Trace) -> Report {
         }
         gap >= 2
     });
+    // Say which showed it: the judgements, the decision, or both.
+    let why = match (error > t::SIGNED_ERROR, escalated) {
+        (true, true) => format!(
+            "Your odds of harm ran on average {:.1} times higher than the evidence warranted, and your decision was more intrusive than it supported.",
+            error.exp()
+        ),
+        (true, false) => format!(
+            "Your odds of harm ran on average {:.1} times higher than the evidence warranted (your decision itself was not the problem).",
+            error.exp()
+        ),
+        _ => "Your decision was more intrusive than the evidence supported.".to_string(),
+    };
     r.judged(
         error,
         error > t::SIGNED_ERROR || escalated,
-        format!("Your odds of harm ran on average {:.1} times higher than the evidence warranted, or your decision was more intrusive than it supported. Needless investigation is itself a burden on families (Independent Review of Children's Social Care 2022).", error.exp()),
+        format!("{why} Needless investigation is itself a burden on families (Independent Review of Children's Social Care 2022)."),
         "Your sense of risk, and your decision, stayed in line with the evidence.".into(),
         "Before escalating, name the test that would show the benign explanation, and whether you have it.",
     )

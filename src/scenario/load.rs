@@ -136,11 +136,23 @@ pub fn discover(path: &FsPath) -> Result<Vec<PathBuf>, UsageError> {
     for entry in sorted_entries(path) {
         if entry.is_dir() {
             found.extend(discover(&entry)?);
-        } else if is_ron(&entry) {
+        } else if is_ron(&entry) && !is_playthrough(&entry) {
             found.push(entry);
         }
     }
     Ok(found)
+}
+
+/// Whether a `.ron` file is a saved playthrough (a log), not a case: folders of cases often hold a
+/// few, and they are not cases to check.
+fn is_playthrough(path: &FsPath) -> bool {
+    let Ok(text) = fs::read_to_string(path) else {
+        return false;
+    };
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with("#!["))
+        .is_some_and(|l| l.starts_with("Playthrough("))
 }
 
 fn sorted_entries(dir: &FsPath) -> Vec<PathBuf> {
