@@ -1010,6 +1010,70 @@ mod record {
         assert_eq!(Log::from_ron(&row.log).unwrap(), p.log);
     }
 
+    /// The web build's record (one JSON document in the browser's storage) keeps what the SQLite one
+    /// keeps, survives being reopened from its text, and sets aside text it cannot read.
+    #[test]
+    fn the_browser_record_keeps_what_the_desktop_record_keeps() {
+        use second_look::store::book::BookRecord;
+        use std::sync::{Arc, Mutex};
+        let kept = Arc::new(Mutex::new(None::<String>));
+        let keeper = |kept: &Arc<Mutex<Option<String>>>| {
+            let kept = kept.clone();
+            Box::new(move |text: &str| {
+                *kept.lock().unwrap() = Some(text.to_string());
+                Ok(())
+            }) as second_look::store::book::Keeper
+        };
+        let (record, notice) = BookRecord::open(None, keeper(&kept));
+        assert_eq!(notice, None);
+        let mut recorder = Recorder::new(Some(Box::new(record)));
+        let p = finished_playthrough(4);
+        recorder.begin(&p.log, "A minimal case");
+        recorder.step(&p.log);
+        recorder.finish(&p);
+        assert_eq!(recorder.problem, None);
+        let text = kept.lock().unwrap().clone().expect("written");
+
+        let dir = tempfile::tempdir().unwrap();
+        let (mut sqlite, _) = SqliteRecord::open(dir.path()).unwrap();
+        let id = sqlite.start(&p.log, "A minimal case").unwrap();
+        sqlite.finish(id, &p.log, &Finished::of(&p)).unwrap();
+
+        let (again, notice) = BookRecord::open(Some(&text), keeper(&kept));
+        assert_eq!(notice, None);
+        let (a, b) = (
+            again.playthroughs().unwrap(),
+            sqlite.playthroughs().unwrap(),
+        );
+        assert_eq!(a.len(), 1);
+        assert_eq!(
+            (&a[0].truth, &a[0].decision, a[0].brier, &a[0].log),
+            (&b[0].truth, &b[0].decision, b[0].brier, &b[0].log)
+        );
+        let mut fa = a[0].flagged.clone();
+        let mut fb = b[0].flagged.clone();
+        fa.sort();
+        fb.sort();
+        assert_eq!(fa, fb);
+        assert_eq!(
+            again.judgement_rows().unwrap().len(),
+            sqlite.judgement_rows().unwrap().len()
+        );
+        assert_eq!(
+            again.detector_rows().unwrap().len(),
+            sqlite.detector_rows().unwrap().len()
+        );
+
+        for bad in [
+            "{not json",
+            "{\"format\": 99, \"next_id\": 1, \"playthroughs\": [], \"judgements\": [], \"detectors\": []}",
+        ] {
+            let (fresh, notice) = BookRecord::open(Some(bad), keeper(&kept));
+            assert!(notice.is_some(), "{bad}");
+            assert!(fresh.playthroughs().unwrap().is_empty());
+        }
+    }
+
     #[test]
     fn forgetting_removes_everything() {
         let dir = tempfile::tempdir().unwrap();

@@ -10,6 +10,7 @@ use crate::engine::{Event, Playthrough};
 use crate::judgement::detectors::Verdict;
 use crate::judgement::report::Analysis;
 
+#[cfg(not(target_arch = "wasm32"))]
 const FONT: &[u8] = include_bytes!("../../assets/fonts/AtkinsonHyperlegible_400Regular.ttf");
 
 /// Line colours for the hypotheses; each line also has its own marker shape in the table beneath.

@@ -61,6 +61,10 @@ pub fn data_dir(given: Option<&Path>) -> PathBuf {
 
 /// Every case under `dir`, checked, in name order.
 pub fn shipped_cases(dir: &Path) -> Result<Vec<LoadedCase>, String> {
+    // A web page has no folder: its cases are built in.
+    if cfg!(target_arch = "wasm32") {
+        return Ok(crate::scenario::embedded::shipped());
+    }
     let roots = discover(dir).map_err(|e| e.0)?;
     Ok(roots.iter().map(|r| check_case(r)).collect())
 }

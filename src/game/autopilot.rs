@@ -46,10 +46,18 @@ pub struct Autopilot {
 }
 
 fn load_replay(mut commands: Commands, config: Res<GameConfig>) {
-    let Some(path) = &config.replay else { return };
-    match Log::read(path) {
+    let read = match (&config.replay, &config.replay_text) {
+        (_, Some(text)) => {
+            Log::from_ron(text).map_err(|e| format!("the playthrough in the address: {e}"))
+        }
+        (Some(path), None) => Log::read(path),
+        (None, None) => return,
+    };
+    match read {
         Ok(log) => {
+            // In the browser a screenshot is a download, and there is no folder to make.
             if let Some(dir) = &config.screenshots
+                && !cfg!(target_arch = "wasm32")
                 && let Err(e) = std::fs::create_dir_all(dir)
             {
                 error!("cannot create {}: {e}", dir.display());
@@ -125,6 +133,13 @@ fn drive(
             pilot.wait = SETTLE_FRAMES;
         }
         Phase::Done => {
+            // A page cannot exit: it says so in its title, for the browser test that drives it.
+            #[cfg(target_arch = "wasm32")]
+            super::screens::set_page_title(if pilot.failed {
+                "Second Look — replay failed"
+            } else {
+                "Second Look — replay done"
+            });
             if pilot.exit_when_done {
                 info!("replay finished after {} screens", pilot.shots);
                 exit.write(if pilot.failed {

@@ -9,7 +9,6 @@ mod library;
 mod measure;
 mod pictures;
 mod quiet;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod record;
 pub mod screens;
 mod session;
@@ -46,6 +45,8 @@ pub struct GameConfig {
     pub resume: Option<PathBuf>,
     pub screenshots: Option<PathBuf>,
     pub exit_when_done: bool,
+    /// A playthrough to replay, as text (the web build takes it from the page's address).
+    pub replay_text: Option<String>,
 }
 
 impl GameConfig {
@@ -60,6 +61,7 @@ impl GameConfig {
             resume: args.resume.clone(),
             screenshots: args.screenshots.clone(),
             exit_when_done: args.exit_when_done,
+            replay_text: None,
         }
     }
 }
@@ -87,13 +89,40 @@ type Request = crate::cli::workshop::WorkshopArgs;
 #[cfg(target_arch = "wasm32")]
 type Request = ();
 
+/// The web build's entry: the page's address may name a case (`?case=ID&seed=N&variant=V`), and a
+/// playthrough to replay (`&replay=` the log's RON text, URL-encoded; `&screenshots=1` downloads a
+/// picture of every screen, as `--screenshots` saves them on the desktop).
+#[cfg(target_arch = "wasm32")]
+pub fn run_web() {
+    let param = |name: &str| -> Option<String> {
+        let search = web_sys::window()?.location().search().ok()?;
+        web_sys::UrlSearchParams::new_with_str(&search)
+            .ok()?
+            .get(name)
+    };
+    let args = PlayArgs {
+        case: param("case"),
+        seed: param("seed").and_then(|s| s.parse().ok()),
+        variant: param("variant"),
+        screenshots: param("screenshots").map(|_| PathBuf::from("second-look")),
+        ..PlayArgs::default()
+    };
+    run_with_replay(&args, None, param("replay"));
+}
+
 fn run_with(args: &PlayArgs, workshop: Option<Request>) -> u8 {
+    run_with_replay(args, workshop, None)
+}
+
+fn run_with_replay(args: &PlayArgs, workshop: Option<Request>, replay_text: Option<String>) -> u8 {
     let launched = measure::Launched {
         at: std::time::Instant::now(),
         reported: false,
     };
-    let config = GameConfig::from_args(args);
-    let automated = config.replay.is_some() || args.frame_stats.is_some();
+    let mut config = GameConfig::from_args(args);
+    config.replay_text = replay_text;
+    let automated =
+        config.replay.is_some() || config.replay_text.is_some() || args.frame_stats.is_some();
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -101,6 +130,10 @@ fn run_with(args: &PlayArgs, workshop: Option<Request>) -> u8 {
                 primary_window: Some(Window {
                     title: "Second Look".into(),
                     resolution: (1280, 720).into(),
+                    // In the browser: the page's canvas, filling the page.
+                    canvas: cfg!(target_arch = "wasm32").then(|| "#second-look".into()),
+                    fit_canvas_to_parent: true,
+                    prevent_default_event_handling: false,
                     ..default()
                 }),
                 ..default()
@@ -154,8 +187,9 @@ pub fn plugin(app: &mut App) {
         pictures::plugin,
         quiet::plugin,
     ));
+    app.add_plugins(record::plugin);
     #[cfg(not(target_arch = "wasm32"))]
-    app.add_plugins((hot_reload::plugin, record::plugin, workshop::plugin));
+    app.add_plugins((hot_reload::plugin, workshop::plugin));
 }
 
 fn spawn_camera(mut commands: Commands) {

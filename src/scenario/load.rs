@@ -196,6 +196,31 @@ fn ron_files_under(dir: &FsPath) -> Vec<PathBuf> {
 /// Reads and merges the case at `root` (a file or a case folder). Never panics; problems become
 /// diagnostics.
 pub fn load_case(root: &FsPath) -> LoadedCase {
+    let sources = case_files(root)
+        .into_iter()
+        .map(|path| {
+            let text = match fs::read(&path).map(String::from_utf8) {
+                Ok(Ok(text)) => Ok(text),
+                Ok(Err(e)) => Err(not_utf8(&path, &e)),
+                Err(e) => Err(Diagnostic::new(
+                    Code::Unreadable,
+                    &path,
+                    Pos::START,
+                    format!("cannot read this file: {e}"),
+                )),
+            };
+            (path, text)
+        })
+        .collect();
+    load_sources(root, sources)
+}
+
+/// Merges a case from its files' texts, already read (from disk, or built into the web build): each
+/// file's path, and its text or why it could not be read. `case.ron` comes first.
+pub fn load_sources(
+    root: &FsPath,
+    sources: Vec<(PathBuf, Result<String, Diagnostic>)>,
+) -> LoadedCase {
     let mut loaded = LoadedCase {
         root: root.to_path_buf(),
         files: Vec::new(),
@@ -204,9 +229,9 @@ pub fn load_case(root: &FsPath) -> LoadedCase {
         diagnostics: Vec::new(),
     };
     let mut parts = Vec::new();
-    for path in case_files(root) {
-        match fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => {
+    for (path, text) in sources {
+        match text {
+            Ok(text) => {
                 let parsed = parse_file(&path, &text);
                 loaded.files.push(SourceFile::new(path, text));
                 match parsed {
@@ -214,13 +239,7 @@ pub fn load_case(root: &FsPath) -> LoadedCase {
                     Err(d) => loaded.diagnostics.push(d),
                 }
             }
-            Ok(Err(e)) => loaded.diagnostics.push(not_utf8(&path, &e)),
-            Err(e) => loaded.diagnostics.push(Diagnostic::new(
-                Code::Unreadable,
-                &path,
-                Pos::START,
-                format!("cannot read this file: {e}"),
-            )),
+            Err(d) => loaded.diagnostics.push(d),
         }
     }
     if loaded.files.is_empty() && loaded.diagnostics.is_empty() {

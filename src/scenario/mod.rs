@@ -1,6 +1,7 @@
 //! Cases: the RON model, loading with positions, and the checker's coded diagnostics.
 
 pub mod diagnostic;
+pub mod embedded;
 pub mod load;
 pub mod model;
 pub mod ordered;
@@ -8,7 +9,7 @@ pub mod spans;
 pub mod validate;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
-pub use load::{LoadedCase, discover, load_case, load_text};
+pub use load::{LoadedCase, discover, load_case, load_sources, load_text};
 pub use model::*;
 pub use ordered::OrderedMap;
 pub use validate::{Stats, validate};

@@ -3,6 +3,7 @@
 //! terminal talk to it through the small `Record` interface, so a web build can keep the same record in
 //! the browser's storage where SQLite is not available.
 
+pub mod book;
 pub mod progress;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sqlite;
@@ -160,6 +161,17 @@ impl Recorder {
             id: None,
             problem: None,
         }
+    }
+
+    /// Opens the record in the browser's storage (the web build has no folder): the second value
+    /// is a notice to show (a record that could not be read, kept aside; storage unavailable).
+    #[cfg(target_arch = "wasm32")]
+    pub fn open(_data_dir: &std::path::Path) -> (Recorder, Option<String>) {
+        let (record, notice) = book::open_browser();
+        (
+            Recorder::new(record.map(|r| Box::new(r) as Box<dyn Record + Send>)),
+            notice,
+        )
     }
 
     /// Opens the SQLite record in `data_dir`; the second value is a notice to show (a damaged file

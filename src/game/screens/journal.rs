@@ -163,6 +163,9 @@ fn read_journal(mut journal: ResMut<Journal>, record: Option<Res<TraineeRecord>>
 
 /// Writes the printable debrief of one playthrough beside the record, and says where.
 fn print(entry: &Entry, library: &Library, config: &GameConfig) -> Result<PathBuf, String> {
+    if cfg!(target_arch = "wasm32") {
+        return Err("printing a report needs the desktop program for now; the debrief shows the same analysis".into());
+    }
     let log = Log::from_ron(&entry.log)?;
     let found = library
         .find(&log.case)

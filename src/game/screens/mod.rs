@@ -5,11 +5,9 @@ pub mod case_view;
 pub mod checkpoint;
 pub mod debrief;
 pub mod decision;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod journal;
 pub mod library;
 pub mod outcome;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod progress;
 pub mod reflection;
 pub mod settings;
@@ -80,13 +78,25 @@ pub(super) fn plugin(app: &mut App) {
         debrief::plugin,
         reflection::plugin,
     ));
+    #[cfg(target_arch = "wasm32")]
+    app.add_systems(Update, title_follows_screen.run_if(state_changed::<Screen>));
+    app.add_plugins((progress::plugin, journal::plugin));
     #[cfg(not(target_arch = "wasm32"))]
-    app.add_plugins((
-        progress::plugin,
-        journal::plugin,
-        workshop_setup::plugin,
-        workshop_room::plugin,
-    ));
+    app.add_plugins((workshop_setup::plugin, workshop_room::plugin));
+}
+
+/// In the browser, the page's title names the screen (for people with many tabs, and for tests).
+#[cfg(target_arch = "wasm32")]
+fn title_follows_screen(screen: Res<State<Screen>>) {
+    set_page_title(&format!("Second Look — {}", screen.get().slug()));
+}
+
+/// Sets the web page's title.
+#[cfg(target_arch = "wasm32")]
+pub fn set_page_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
 }
 
 /// The whole window as one egui `Ui`, as egui's own `run_ui` makes it.

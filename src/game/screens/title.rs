@@ -69,6 +69,12 @@ pub fn show(
         if cfg!(not(target_arch = "wasm32")) && ui.button("Run a workshop").clicked() {
             intent = Some(TitleIntent::Workshop);
         }
+        if cfg!(target_arch = "wasm32") {
+            note(
+                ui,
+                "In the browser: the shipped cases are built in, and your record is kept in this browser. Running a workshop, and editing cases while they reload, need the desktop program.",
+            );
+        }
         if ui.button("Settings").clicked() {
             intent = Some(TitleIntent::Settings);
         }
