@@ -20,10 +20,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".js": "text/javascript"}
+
+    def log_message(self, *args):
+        pass
+
+
 def serve(directory):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=directory)
-    handler.log_message = lambda *a: None
-    handler.extensions_map = {**handler.extensions_map, ".wasm": "application/wasm", ".js": "text/javascript"}
+    handler = functools.partial(Quiet, directory=directory)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -130,6 +136,21 @@ def main():
             print(driver.script("return document.body.innerText")[:2000])
             failed = True
         time.sleep(2)
+        # Closing the tab and coming back: the record is still in the browser's storage.
+        record = json.loads(driver.script("return localStorage.getItem('second-look-record') || 'null'") or "null")
+        finished = [p for p in (record or {}).get("playthroughs", []) if p.get("finished")]
+        if finished:
+            print(f"record kept in the browser: {len(finished)} finished playthrough(s) of {finished[0]['case']!r}")
+        else:
+            print("FAILED: the finished playthrough is not in the browser's record")
+            failed = True
+        driver.go(f"http://127.0.0.1:{server.server_port}/index.html")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and driver.script("return document.title") != "Second Look — title":
+            time.sleep(0.5)
+        if driver.script("return document.title") != "Second Look — title":
+            print("FAILED: the page did not come back to the title screen")
+            failed = True
     finally:
         driver.close()
         server.shutdown()

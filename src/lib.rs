@@ -4,6 +4,7 @@
 pub mod authoring;
 pub mod cli;
 pub mod engine;
+pub mod files;
 #[cfg(feature = "gui")]
 pub mod game;
 pub mod judgement;

@@ -167,10 +167,7 @@ pub fn hours(minutes: u32) -> String {
 
 /// Now, in UTC, as `20261127T120000Z` (for file names).
 pub fn timestamp() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = seconds_since_1970();
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
@@ -208,6 +205,17 @@ pub fn readable_time(stamp: &str, time_only: bool) -> String {
         }
         _ => stamp.to_string(),
     }
+}
+
+/// Seconds since 1970 by the system clock (the browser's, in the web build, where std has no clock).
+fn seconds_since_1970() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    return (js_sys::Date::now() / 1000.0) as u64;
+    #[cfg(not(target_arch = "wasm32"))]
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).

@@ -118,19 +118,14 @@ impl Log {
     }
 
     pub fn read(path: &Path) -> Result<Log, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text =
+            crate::files::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         Log::from_ron(&text).map_err(|e| format!("{}:{e}", path.display()))
     }
 
     /// Writes the log so that a crash mid-write never leaves a half-written file: write a temporary
     /// file beside it, then rename it over the old one.
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension("ron.tmp");
-        std::fs::write(&tmp, self.to_ron())?;
-        std::fs::rename(&tmp, path)
+        crate::files::write(path, &self.to_ron())
     }
 }

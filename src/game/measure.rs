@@ -1,7 +1,7 @@
 //! Figures for the game's benchmark (`scripts/measure-game.sh`): when the first interactive frame was
 //! drawn, and with `--frame-stats SECONDS`, frame times while the trainee scrolls.
 
-use std::time::Instant;
+use bevy::platform::time::Instant;
 
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;

@@ -116,7 +116,7 @@ fn run_with(args: &PlayArgs, workshop: Option<Request>) -> u8 {
 
 fn run_with_replay(args: &PlayArgs, workshop: Option<Request>, replay_text: Option<String>) -> u8 {
     let launched = measure::Launched {
-        at: std::time::Instant::now(),
+        at: bevy::platform::time::Instant::now(),
         reported: false,
     };
     let mut config = GameConfig::from_args(args);

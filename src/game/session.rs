@@ -228,7 +228,7 @@ impl Session {
             } else {
                 let text = ron::ser::to_string_pretty(&pointer, ron::ser::PrettyConfig::new())
                     .unwrap_or_default();
-                std::fs::write(&self.pointer_path, text)
+                crate::files::write(&self.pointer_path, &text)
             }
         });
         self.save_problem = result
@@ -260,10 +260,7 @@ impl Session {
 }
 
 fn remove_if_present(path: &Path) -> std::io::Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
+    crate::files::remove(path)
 }
 
 /// The narration an author wrote for action `id`.
@@ -274,9 +271,9 @@ pub fn action_result(case: &Compiled, id: &str) -> Option<String> {
 
 /// Reads the pointer to an unfinished playthrough, if there is one whose log still replays.
 pub fn read_unfinished(data_dir: &Path) -> Option<Unfinished> {
-    let text = std::fs::read_to_string(data_dir.join("unfinished.ron")).ok()?;
+    let text = crate::files::read(&data_dir.join("unfinished.ron")).ok()?;
     let pointer: Unfinished = ron::from_str(&text).ok()?;
-    pointer.log.exists().then_some(pointer)
+    crate::files::exists(&pointer.log).then_some(pointer)
 }
 
 fn find_unfinished(mut commands: Commands, config: Res<GameConfig>) {

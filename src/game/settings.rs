@@ -37,19 +37,16 @@ impl Settings {
 
     /// Reads the settings; anything missing or unreadable falls back to the defaults.
     pub fn read(data_dir: &Path) -> Settings {
-        std::fs::read_to_string(Self::path(data_dir))
+        crate::files::read(&Self::path(data_dir))
             .ok()
             .and_then(|text| ron::from_str(&text).ok())
             .unwrap_or_default()
     }
 
     pub fn write(&self, data_dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(data_dir)?;
         let text =
             ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new()).unwrap_or_default();
-        let tmp = Self::path(data_dir).with_extension("ron.tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(tmp, Self::path(data_dir))
+        crate::files::write(&Self::path(data_dir), &text)
     }
 }
 
