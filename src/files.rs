@@ -52,6 +52,39 @@ pub fn exists(path: &Path) -> bool {
     path.exists()
 }
 
+/// Offers `text` to the person as a file to download (the web build's way to save a copy).
+#[cfg(target_arch = "wasm32")]
+pub fn offer_download(name: &str, text: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let fail = |what: &str| format!("the browser would not {what}");
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| fail("make the file"))?;
+    let url =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail("make the file"))?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| fail("give the page"))?;
+    let link = document
+        .create_element("a")
+        .map_err(|_| fail("make a link"))?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| fail("make a link"))?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// The desktop saves copies with `second-look export`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn offer_download(_name: &str, _text: &str) -> Result<(), String> {
+    Err("on the desktop, save a copy with `second-look export --out FILE.json`".into())
+}
+
 #[cfg(target_arch = "wasm32")]
 mod web {
     use std::io;

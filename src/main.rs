@@ -1,4 +1,4 @@
-//! The `second-look` command line: play (the default), check, new, graph, explore, report, history, export, workshop and bench.
+//! The `second-look` command line: play (the default), check, new, graph, explore, report, history, export, import, workshop and bench.
 //! In the web build there is no command line: the page runs the game (see `game::run_web`).
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -62,6 +62,8 @@ mod native {
         History(cli::history::HistoryArgs),
         /// Export everything in your record to a JSON or CSV file.
         Export(cli::history::ExportArgs),
+        /// Add an exported record (from another machine, or the browser version) to yours.
+        Import(cli::history::ImportArgs),
         /// The whole analysis of a saved playthrough: beliefs, decision quality, calibration, reasoning.
         Report(cli::report::ReportArgs),
         /// Run a workshop: a case on the projector, participants judging privately from their phones.
@@ -115,6 +117,7 @@ mod native {
             Some(Command::Report(args)) => cli::report::run(&args),
             Some(Command::History(args)) => cli::history::run(&args),
             Some(Command::Export(args)) => cli::history::export(&args),
+            Some(Command::Import(args)) => cli::history::import(&args),
             Some(Command::Workshop(args)) => workshop(&args),
             Some(Command::Bench { scenarios }) => cli::bench::run(scenarios.as_deref()),
         };

@@ -1074,6 +1074,67 @@ mod record {
         }
     }
 
+    /// A record exported on one machine (or from the browser) and imported on another holds the same
+    /// playthroughs, worked out again; importing twice adds nothing; a file that is not a record says so.
+    #[test]
+    fn an_exported_record_imports_elsewhere_once() {
+        use second_look::cli::history::{Export, import_into};
+        let (from, to) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let cases = tempfile::tempdir().unwrap();
+        std::fs::write(cases.path().join("minimal.ron"), minimal_text()).unwrap();
+        let (record, _) = SqliteRecord::open(from.path()).unwrap();
+        let mut recorder = Recorder::new(Some(Box::new(record)));
+        for seed in [4, 5] {
+            let p = finished_playthrough(seed);
+            recorder.begin(&p.log, "A minimal case");
+            recorder.finish(&p);
+        }
+        let (record, _) = SqliteRecord::open(from.path()).unwrap();
+        let export = Export {
+            playthroughs: record.playthroughs().unwrap(),
+            judgements: record.judgement_rows().unwrap(),
+            detectors: record.detector_rows().unwrap(),
+        };
+        let text = serde_json::to_string(&export).unwrap();
+        let back: Export = serde_json::from_str(&text).unwrap();
+        let done = import_into(&back, to.path(), cases.path()).unwrap();
+        assert_eq!(
+            (done.added, done.already_there, done.skipped.len()),
+            (2, 0, 0)
+        );
+        let (imported, _) = SqliteRecord::open(to.path()).unwrap();
+        let (a, b) = (
+            imported.playthroughs().unwrap(),
+            record.playthroughs().unwrap(),
+        );
+        assert_eq!(
+            a.iter()
+                .map(|r| (&r.log, &r.truth, &r.decision))
+                .collect::<Vec<_>>(),
+            b.iter()
+                .map(|r| (&r.log, &r.truth, &r.decision))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            imported.judgement_rows().unwrap().len(),
+            record.judgement_rows().unwrap().len()
+        );
+        let again = import_into(&back, to.path(), cases.path()).unwrap();
+        assert_eq!((again.added, again.already_there), (0, 2));
+
+        let junk = to.path().join("junk.json");
+        std::fs::write(&junk, "{\"not\": \"a record\"}").unwrap();
+        let out = bin()
+            .arg("import")
+            .arg(&junk)
+            .arg("--data-dir")
+            .arg(to.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not an exported record"));
+    }
+
     #[test]
     fn forgetting_removes_everything() {
         let dir = tempfile::tempdir().unwrap();

@@ -167,14 +167,7 @@ pub struct ExportArgs {
     pub out: PathBuf,
 }
 
-/// Everything in the record, as `export --out FILE.json` writes it: each playthrough with its log,
-/// from which everything else can be derived again, and the rows derived from them.
-#[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
-pub struct Export {
-    pub playthroughs: Vec<PlaythroughRow>,
-    pub judgements: Vec<(i64, f64, bool)>,
-    pub detectors: Vec<(i64, String, String)>,
-}
+pub use crate::store::Export;
 
 pub fn export(args: &ExportArgs) -> u8 {
     let dir = data_dir(args.data_dir.as_deref());
@@ -233,4 +226,110 @@ fn write_csv(out: &std::path::Path, data: &Export) -> std::io::Result<()> {
         out.with_file_name(format!("{stem}-judgements.csv")),
         judgements,
     )
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// A record exported as JSON (by `export --out FILE.json`, or from the browser version).
+    pub file: PathBuf,
+    /// Where the record is (default: the platform's data folder).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Folder of shipped cases, for replaying the imported playthroughs.
+    #[arg(long)]
+    pub scenarios: Option<PathBuf>,
+}
+
+/// What an import did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub added: usize,
+    pub already_there: usize,
+    /// Playthroughs that could not be replayed, with why.
+    pub skipped: Vec<String>,
+}
+
+/// Adds an exported record's playthroughs to the record in `data_dir`. Each is replayed onto its case,
+/// so everything derived from it is worked out again by this version; one already in the record (the
+/// same log) is not added twice.
+pub fn import_into(
+    data: &Export,
+    data_dir: &std::path::Path,
+    scenarios: &std::path::Path,
+) -> Result<Imported, String> {
+    let (record, _) = SqliteRecord::open(data_dir).map_err(|e| e.0)?;
+    let existing: Vec<String> = record
+        .playthroughs()
+        .map_err(|e| e.0)?
+        .into_iter()
+        .map(|r| r.log)
+        .collect();
+    let mut recorder = crate::store::Recorder::new(Some(Box::new(record)));
+    let mut done = Imported::default();
+    for row in &data.playthroughs {
+        if existing.contains(&row.log) {
+            done.already_there += 1;
+            continue;
+        }
+        let replayed = crate::engine::Log::from_ron(&row.log).and_then(|log| {
+            let loaded = super::find_case(&log.case, scenarios)?;
+            let case = std::sync::Arc::new(super::playable(&loaded)?);
+            let p = crate::engine::Playthrough::replay(case, &log).map_err(|e| e.to_string())?;
+            Ok((log, p))
+        });
+        match replayed {
+            Ok((log, p)) => {
+                recorder.begin(&log, &row.title);
+                recorder.step(&log);
+                if p.stage() == crate::engine::Stage::Finished {
+                    recorder.finish(&p);
+                }
+                if let Some(problem) = recorder.problem.take() {
+                    return Err(problem);
+                }
+                done.added += 1;
+            }
+            Err(e) => done
+                .skipped
+                .push(format!("{} ({}): {e}", row.title, row.started)),
+        }
+    }
+    Ok(done)
+}
+
+pub fn import(args: &ImportArgs) -> u8 {
+    let data: Export = match std::fs::read_to_string(&args.file)
+        .map_err(|e| e.to_string())
+        .and_then(|t| {
+            serde_json::from_str(&t).map_err(|e| format!("it is not an exported record: {e}"))
+        }) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: cannot import {}: {e}", args.file.display());
+            return EXIT_ERRORS;
+        }
+    };
+    let dir = data_dir(args.data_dir.as_deref());
+    match import_into(
+        &data,
+        &dir,
+        &super::scenarios_dir(args.scenarios.as_deref()),
+    ) {
+        Ok(done) => {
+            println!(
+                "Imported {} into {} ({} already there).",
+                super::count(done.added, "playthrough", "playthroughs"),
+                dir.display(),
+                done.already_there
+            );
+            for s in &done.skipped {
+                println!("  not imported: {s}");
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_ERRORS
+        }
+    }
 }

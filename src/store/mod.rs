@@ -49,6 +49,16 @@ pub struct PlaythroughRow {
     pub log: String,
 }
 
+/// Everything in the record, as `export --out FILE.json` writes it (and the browser version's "save a
+/// copy"): each playthrough with its log, from which everything else can be derived again, and the rows
+/// derived from them. `import` reads it back.
+#[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
+pub struct Export {
+    pub playthroughs: Vec<PlaythroughRow>,
+    pub judgements: Vec<(i64, f64, bool)>,
+    pub detectors: Vec<(i64, String, String)>,
+}
+
 /// What a finished playthrough adds to the record, derived from its log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finished {

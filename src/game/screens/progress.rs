@@ -32,6 +32,8 @@ pub struct ProgressView {
 pub enum ProgressIntent {
     Back,
     DeleteEverything,
+    /// Download a copy of the record (the web build; the desktop has `second-look export`).
+    SaveCopy,
 }
 
 fn detector_name(id: &str) -> &'static str {
@@ -62,10 +64,20 @@ pub fn show(ui: &mut egui::Ui, view: &mut ProgressView) -> Option<ProgressIntent
         }
         ui.add_space(16.0);
         subheading(ui, "Your data");
-        note(
-            ui,
-            "Everything you do is kept on this computer only, in your data folder.",
-        );
+        if cfg!(target_arch = "wasm32") {
+            note(
+                ui,
+                "Everything you do is kept in this browser only. Save a copy to keep it safe or to move it: the desktop program takes it with `second-look import FILE`.",
+            );
+            if ui.button("Save a copy of my record").clicked() {
+                intent = Some(ProgressIntent::SaveCopy);
+            }
+        } else {
+            note(
+                ui,
+                "Everything you do is kept on this computer only, in your data folder. `second-look export --out FILE.json` saves a copy; `second-look import FILE` adds one.",
+            );
+        }
         if view.confirming_delete {
             card(ui, |ui| {
                 ui.label("Delete every playthrough, judgement and reflection in your record? This cannot be undone.");
@@ -274,6 +286,32 @@ fn progress_screen(
             }
             view.confirming_delete = false;
             view.progress = Some(Ok(Progress::default()));
+        }
+        Some(ProgressIntent::SaveCopy) => {
+            let copy = record
+                .as_ref()
+                .and_then(|r| r.0.lock().ok())
+                .and_then(|recorder| {
+                    let r = recorder.record()?;
+                    let export = crate::store::Export {
+                        playthroughs: r.playthroughs().ok()?,
+                        judgements: r.judgement_rows().ok()?,
+                        detectors: r.detector_rows().ok()?,
+                    };
+                    serde_json::to_string_pretty(&export).ok()
+                });
+            match copy.map(|text| {
+                crate::files::offer_download(
+                    &format!("second-look-record-{}.json", crate::cli::timestamp()),
+                    &text,
+                )
+            }) {
+                Some(Ok(())) => {}
+                Some(Err(e)) => {
+                    view.progress = Some(Err(format!("the copy could not be saved: {e}")))
+                }
+                None => view.progress = Some(Err("the record could not be read".into())),
+            }
         }
         None => {}
     }
