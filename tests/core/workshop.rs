@@ -61,12 +61,26 @@ impl Ws {
         r.json()
     }
 
+    /// Takes the first action on offer not yet taken (or the last, if all have been) until the case
+    /// reaches a checkpoint; answers its ID.
+    fn play_to_checkpoint(&self) -> String {
+        self.play_until(|s| s["at_checkpoint"].is_string());
+        self.fac_state()["at_checkpoint"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     /// Takes actions (as `play_to_checkpoint`) until a checkpoint or the decision point.
     fn play_to_checkpoint_or_decision(&self) {
+        self.play_until(|s| s["at_checkpoint"].is_string() || s["phase"] == "decide");
+    }
+
+    fn play_until(&self, reached: impl Fn(&Value) -> bool) {
         let mut taken: Vec<String> = Vec::new();
         for _ in 0..100 {
             let s = self.fac_state();
-            if s["at_checkpoint"].is_string() || s["phase"] == "decide" {
+            if reached(&s) {
                 return;
             }
             let offered: Vec<String> = s["actions"]
@@ -85,35 +99,7 @@ impl Ws {
             let r = self.fac_post("/api/facilitator/action", json!({ "action": action }));
             assert_eq!(r.status, 200, "{}", r.body);
         }
-        panic!("neither a checkpoint nor the decision reached");
-    }
-
-    /// Takes the first action on offer not yet taken (or the last, if all have been) until the case
-    /// reaches a checkpoint; answers its ID.
-    fn play_to_checkpoint(&self) -> String {
-        let mut taken: Vec<String> = Vec::new();
-        for _ in 0..100 {
-            let s = self.fac_state();
-            if let Some(c) = s["at_checkpoint"].as_str() {
-                return c.to_string();
-            }
-            let offered: Vec<String> = s["actions"]
-                .as_array()
-                .expect("actions")
-                .iter()
-                .map(|a| a["id"].as_str().unwrap().to_string())
-                .collect();
-            let action = offered
-                .iter()
-                .find(|a| !taken.contains(a))
-                .or(offered.last())
-                .expect("an action on offer")
-                .clone();
-            taken.push(action.clone());
-            let r = self.fac_post("/api/facilitator/action", json!({ "action": action }));
-            assert_eq!(r.status, 200, "{}", r.body);
-        }
-        panic!("no checkpoint reached");
+        panic!("the case never got there");
     }
 }
 
