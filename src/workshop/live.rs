@@ -155,6 +155,32 @@ impl Live {
         Ok(out)
     }
 
+    /// Joins, or — when the same joining form sends again (`client`) — gives back the place it was
+    /// given, so a phone that retries on a flaky network is not counted twice.
+    pub fn join_once(
+        &self,
+        client: Option<&str>,
+        name: Option<&str>,
+        agency: Option<&str>,
+    ) -> Result<Participant, Refusal> {
+        let client = client.map(str::trim).filter(|c| !c.is_empty());
+        if let Some(c) = client {
+            if c.chars().count() > 64 {
+                return Err(Refusal::invalid(
+                    "the client id is longer than 64 characters",
+                ));
+            }
+            if let Some(p) = self.room().joined_as(c) {
+                return Ok(p);
+            }
+        }
+        let p = self.join(name, agency)?;
+        if let Some(c) = client {
+            self.room().remember_client(c, &p.token);
+        }
+        Ok(p)
+    }
+
     pub fn join(&self, name: Option<&str>, agency: Option<&str>) -> Result<Participant, Refusal> {
         let p = {
             let mut room = self.room();

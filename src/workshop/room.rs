@@ -185,6 +185,9 @@ pub struct Room {
     pub started: String,
     /// Goes up with every change, so pages redraw only when something changed.
     pub version: u64,
+    /// Joining forms' ids and the tokens they were given (in memory: after a restart, phones carry
+    /// on with the tokens they hold).
+    clients: std::collections::HashMap<String, String>,
 }
 
 /// An unguessable token: 128 bits from the operating system's generator, in hex.
@@ -280,6 +283,7 @@ impl Room {
             devil_next: 0,
             started: timestamp(),
             version: 1,
+            clients: Default::default(),
         })
     }
 
@@ -314,6 +318,7 @@ impl Room {
             devil_next: snapshot.devil_next,
             started: snapshot.started,
             version: 1,
+            clients: Default::default(),
         })
     }
 
@@ -476,6 +481,17 @@ impl Room {
             agency,
             joined: timestamp(),
         })
+    }
+
+    /// The participant a joining form (by its id) was already given, if any.
+    pub fn joined_as(&self, client: &str) -> Option<Participant> {
+        let token = self.clients.get(client)?;
+        self.participant(token).cloned()
+    }
+
+    /// Remembers which token a joining form was given.
+    pub fn remember_client(&mut self, client: &str, token: &str) {
+        self.clients.insert(client.to_string(), token.to_string());
     }
 
     /// Adds a participant made by `join`, once the store has it.

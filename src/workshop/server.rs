@@ -381,6 +381,9 @@ struct RoomBody {
     name: Option<String>,
     #[serde(default)]
     agency: Option<String>,
+    /// The joining form's own id: a join sent again with it gets the same place back.
+    #[serde(default)]
+    client: Option<String>,
 }
 
 /// Checks the room code, counting wrong ones against the address that sent them.
@@ -425,9 +428,11 @@ async fn join(
     answer(|| {
         let body: RoomBody = parse(body)?;
         check_code(&app, peer.ip(), &body.room)?;
-        let p = app
-            .live
-            .join(body.name.as_deref(), body.agency.as_deref())?;
+        let p = app.live.join_once(
+            body.client.as_deref(),
+            body.name.as_deref(),
+            body.agency.as_deref(),
+        )?;
         Ok(json!({"participant": p.token, "name": p.name, "agency": p.agency}))
     })
 }

@@ -451,6 +451,30 @@ fn tokens_room_codes_and_bad_requests_are_refused_without_a_crash() {
         .status,
         400
     );
+    // A join replayed by the same form (a retry) gets the same place; another form gets its own.
+    let form = json!({"room": ws.code, "name": "Retry", "agency": "gp", "client": "form-1"});
+    let first = ws.post("/api/join", None, form.clone()).json()["participant"].clone();
+    let again = ws.post("/api/join", None, form).json()["participant"].clone();
+    assert_eq!(first, again);
+    let other = ws
+        .post(
+            "/api/join",
+            None,
+            json!({"room": ws.code, "client": "form-2"}),
+        )
+        .json()["participant"]
+        .clone();
+    assert_ne!(first, other);
+    assert_eq!(ws.live.room().participants.len(), 3);
+    assert_eq!(
+        ws.post(
+            "/api/join",
+            None,
+            json!({"room": ws.code, "client": "x".repeat(65)})
+        )
+        .status,
+        400
+    );
     // Lower case and spaces in the code are forgiven.
     let spaced = format!(" {} ", ws.code.to_lowercase());
     assert_eq!(

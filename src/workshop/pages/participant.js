@@ -231,7 +231,18 @@
   const joinSubmit = $('join-submit');
   const agencyOptions = $('agency-options');
 
+  // One id per filled-in join form: if the answer is lost and the form is sent again, the server
+  // gives back the same place instead of counting this phone twice. (Not crypto.randomUUID, which
+  // plain http on the local network does not offer.)
+  let joinClient = null;
+  function newClientId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
   function showJoinStep() {
+    joinClient = newClientId();
     $('join-heading').textContent = roomInfo.title || 'The workshop';
     clear(agencyOptions);
     const choices = roomInfo.agencies
@@ -260,7 +271,7 @@
     const name = $('join-name').value.trim().slice(0, 40);
     const picked = joinForm.querySelector('input[name="agency"]:checked');
     const agency = picked ? picked.value : '';
-    const body = { room: roomInfo.room };
+    const body = { room: roomInfo.room, client: joinClient };
     if (name) body.name = name;
     if (agency) body.agency = agency;
     joinSubmit.disabled = true;
