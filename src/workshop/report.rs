@@ -269,6 +269,18 @@ fn spread_words(room: &Room, probabilities: &crate::scenario::OrderedMap<f64>) -
         .join(", ")
 }
 
+/// What the evidence warranted when a round opened: on what the room knew, and on everything the
+/// agencies held as well.
+fn warranted(room: &Room, r: &Round) -> (Vec<f64>, Vec<f64>) {
+    let knew = by_id(room, &r.room_knew);
+    let mut all = knew.clone();
+    all.extend(by_id(room, &r.unshared));
+    (
+        posterior(&room.case, &room.play.priors, &knew),
+        posterior(&room.case, &room.play.priors, &all),
+    )
+}
+
 fn round_section(h: &mut String, room: &Room, r: &Round) {
     let case = &room.case;
     let prompt = match case.case.scenes.get(&r.checkpoint) {
@@ -284,10 +296,7 @@ fn round_section(h: &mut String, room: &Room, r: &Round) {
         n,
         if n == 1 { "judgement" } else { "judgements" }
     );
-    let knew = posterior(case, &room.play.priors, &by_id(room, &r.room_knew));
-    let mut all = by_id(room, &r.room_knew);
-    all.extend(by_id(room, &r.unshared));
-    let could = posterior(case, &room.play.priors, &all);
+    let (knew, could) = warranted(room, r);
     h.push_str("<table class=\"hist\"><tr><th>Explanation</th>");
     for band in 0..10 {
         let _ = write!(
@@ -430,14 +439,8 @@ fn path_section(h: &mut String, room: &Room) {
         let group = r.group.as_ref().map_or("—".into(), |g| {
             format!("{:.0}%", room.harm(&g.percent) * 100.0)
         });
-        let knew = harm_of(&posterior(
-            case,
-            &room.play.priors,
-            &by_id(room, &r.room_knew),
-        ));
-        let mut all = by_id(room, &r.room_knew);
-        all.extend(by_id(room, &r.unshared));
-        let could = harm_of(&posterior(case, &room.play.priors, &all));
+        let (knew, could) = warranted(room, r);
+        let (knew, could) = (harm_of(&knew), harm_of(&could));
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{private}</td><td>{group}</td><td>{knew:.0}%</td><td>{could:.0}%</td></tr>",
