@@ -1074,6 +1074,71 @@ mod record {
         }
     }
 
+    /// A saved copy added to the browser's record (from another browser, or exported by the desktop):
+    /// finished playthroughs come in with what they showed, an unfinished one comes in unfinished and
+    /// is carried on rather than doubled when a later copy has more of it, a case this library lacks is
+    /// named and skipped, and adding the same copy twice adds nothing.
+    #[test]
+    fn a_saved_copy_adds_to_the_browser_record_once() {
+        use second_look::store::book::BookRecord;
+        use second_look::store::{Export, Record};
+        let (mut desk, _) = SqliteRecord::open(tempfile::tempdir().unwrap().path()).unwrap();
+        let done = finished_playthrough(4);
+        let id = desk.start(&done.log, "A minimal case").unwrap();
+        desk.finish(id, &done.log, &Finished::of(&done)).unwrap();
+        let later = finished_playthrough(5);
+        let mut part = later.log.clone();
+        part.events.truncate(3);
+        desk.start(&part, "A minimal case").unwrap();
+        let mut elsewhere = later.log.clone();
+        elsewhere.case = "a-case-not-here".into();
+        desk.start(&elsewhere, "A case not here").unwrap();
+        let copy = serde_json::to_string(&Export::of(&desk).unwrap()).unwrap();
+
+        let (book, _) = BookRecord::open(None, Box::new(|_: &str| Ok(())));
+        let mut browser = Recorder::new(Some(Box::new(book)));
+        let case_of = |log: &second_look::engine::Log| {
+            if log.case == "minimal" {
+                Ok(compile(&minimal_text()))
+            } else {
+                Err(format!("no case \"{}\" here", log.case))
+            }
+        };
+        let data: Export = serde_json::from_str(&copy).unwrap();
+        let first = browser.import(&data, case_of).unwrap();
+        assert_eq!((first.added, first.already_there), (2, 0));
+        assert_eq!(first.skipped.len(), 1);
+        assert!(
+            first.skipped[0].contains("a-case-not-here"),
+            "{:?}",
+            first.skipped
+        );
+        assert!(first.describe().contains("Added 2 playthroughs"));
+        let rows = browser.record().unwrap().playthroughs().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].truth, Finished::of(&done).truth.into());
+        assert!(rows[0].finished.is_some() && rows[1].finished.is_none());
+        assert_eq!(
+            browser.record().unwrap().judgement_rows().unwrap().len(),
+            desk.judgement_rows().unwrap().len()
+        );
+
+        let again = browser.import(&data, case_of).unwrap();
+        assert_eq!((again.added, again.already_there), (0, 2));
+
+        // The desktop finishes the playthrough; its next copy carries the browser's one on.
+        let (mut desk2, _) = SqliteRecord::open(tempfile::tempdir().unwrap().path()).unwrap();
+        let id = desk2.start(&later.log, "A minimal case").unwrap();
+        desk2.finish(id, &later.log, &Finished::of(&later)).unwrap();
+        let more = browser
+            .import(&Export::of(&desk2).unwrap(), case_of)
+            .unwrap();
+        assert_eq!(more.added, 1);
+        let rows = browser.record().unwrap().playthroughs().unwrap();
+        assert_eq!(rows.len(), 2, "carried on, not doubled");
+        assert!(rows.iter().all(|r| r.finished.is_some()));
+    }
+
     /// A record exported on one machine (or from the browser) and imported on another holds the same
     /// playthroughs, worked out again; importing twice adds nothing; a file that is not a record says so.
     #[test]

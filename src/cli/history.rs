@@ -171,13 +171,7 @@ pub use crate::store::Export;
 
 pub fn export(args: &ExportArgs) -> u8 {
     let dir = data_dir(args.data_dir.as_deref());
-    let gathered = SqliteRecord::open(&dir).and_then(|(record, _)| {
-        Ok(Export {
-            playthroughs: record.playthroughs()?,
-            judgements: record.judgement_rows()?,
-            detectors: record.detector_rows()?,
-        })
-    });
+    let gathered = SqliteRecord::open(&dir).and_then(|(record, _)| Export::of(&record));
     let data = match gathered {
         Ok(d) => d,
         Err(e) => {
@@ -240,61 +234,21 @@ pub struct ImportArgs {
     pub scenarios: Option<PathBuf>,
 }
 
-/// What an import did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Imported {
-    pub added: usize,
-    pub already_there: usize,
-    /// Playthroughs that could not be replayed, with why.
-    pub skipped: Vec<String>,
-}
+pub use crate::store::Imported;
 
-/// Adds an exported record's playthroughs to the record in `data_dir`. Each is replayed onto its case,
-/// so everything derived from it is worked out again by this version; one already in the record (the
-/// same log) is not added twice.
+/// Adds an exported record's playthroughs to the record in `data_dir`, finding their cases in
+/// `scenarios` (see `Recorder::import`).
 pub fn import_into(
     data: &Export,
     data_dir: &std::path::Path,
     scenarios: &std::path::Path,
 ) -> Result<Imported, String> {
     let (record, _) = SqliteRecord::open(data_dir).map_err(|e| e.0)?;
-    let existing: Vec<String> = record
-        .playthroughs()
-        .map_err(|e| e.0)?
-        .into_iter()
-        .map(|r| r.log)
-        .collect();
     let mut recorder = crate::store::Recorder::new(Some(Box::new(record)));
-    let mut done = Imported::default();
-    for row in &data.playthroughs {
-        if existing.contains(&row.log) {
-            done.already_there += 1;
-            continue;
-        }
-        let replayed = crate::engine::Log::from_ron(&row.log).and_then(|log| {
-            let loaded = super::find_case(&log.case, scenarios)?;
-            let case = std::sync::Arc::new(super::playable(&loaded)?);
-            let p = crate::engine::Playthrough::replay(case, &log).map_err(|e| e.to_string())?;
-            Ok((log, p))
-        });
-        match replayed {
-            Ok((log, p)) => {
-                recorder.begin(&log, &row.title);
-                recorder.step(&log);
-                if p.stage() == crate::engine::Stage::Finished {
-                    recorder.finish(&p);
-                }
-                if let Some(problem) = recorder.problem.take() {
-                    return Err(problem);
-                }
-                done.added += 1;
-            }
-            Err(e) => done
-                .skipped
-                .push(format!("{} ({}): {e}", row.title, row.started)),
-        }
-    }
-    Ok(done)
+    recorder.import(data, |log| {
+        let loaded = super::find_case(&log.case, scenarios)?;
+        Ok(std::sync::Arc::new(super::playable(&loaded)?))
+    })
 }
 
 pub fn import(args: &ImportArgs) -> u8 {

@@ -10,9 +10,11 @@ pub mod sqlite;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod workshop;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
-use crate::engine::{Event, Log, Playthrough};
+use crate::engine::{Compiled, Event, Log, Playthrough};
 use crate::judgement::detectors::Verdict;
 use crate::judgement::report::analyse;
 
@@ -57,6 +59,42 @@ pub struct Export {
     pub playthroughs: Vec<PlaythroughRow>,
     pub judgements: Vec<(i64, f64, bool)>,
     pub detectors: Vec<(i64, String, String)>,
+}
+
+impl Export {
+    /// Everything `record` holds.
+    pub fn of(record: &dyn Record) -> Result<Export, StoreError> {
+        Ok(Export {
+            playthroughs: record.playthroughs()?,
+            judgements: record.judgement_rows()?,
+            detectors: record.detector_rows()?,
+        })
+    }
+}
+
+/// What importing a saved copy of a record did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Imported {
+    pub added: usize,
+    pub already_there: usize,
+    /// Playthroughs that could not be replayed, with why.
+    pub skipped: Vec<String>,
+}
+
+impl Imported {
+    /// In words, for the trainee.
+    pub fn describe(&self) -> String {
+        let mut words = format!(
+            "Added {} playthrough{} from the copy ({} already here).",
+            self.added,
+            if self.added == 1 { "" } else { "s" },
+            self.already_there
+        );
+        for s in &self.skipped {
+            words.push_str(&format!(" Not added: {s}."));
+        }
+        words
+    }
 }
 
 /// What a finished playthrough adds to the record, derived from its log.
@@ -250,6 +288,52 @@ impl Recorder {
         let result = record.forget_everything();
         self.id = None;
         self.note(result);
+    }
+
+    /// Adds a saved copy's playthroughs (from `export`, or the browser's "save a copy"). Each is
+    /// replayed onto its case (`case_of` finds it), so everything derived from it is worked out again
+    /// by this version; one already in the record (the same log) is not added twice. Stops at the
+    /// first thing the record itself refuses.
+    pub fn import(
+        &mut self,
+        data: &Export,
+        case_of: impl Fn(&Log) -> Result<Arc<Compiled>, String>,
+    ) -> Result<Imported, String> {
+        let existing: Vec<String> = match self.record() {
+            Some(r) => r.playthroughs().map_err(|e| e.0)?,
+            None => return Err("the record could not be opened".into()),
+        }
+        .into_iter()
+        .map(|r| r.log)
+        .collect();
+        let mut done = Imported::default();
+        for row in &data.playthroughs {
+            if existing.contains(&row.log) {
+                done.already_there += 1;
+                continue;
+            }
+            let replayed = Log::from_ron(&row.log).and_then(|log| {
+                let p = Playthrough::replay(case_of(&log)?, &log).map_err(|e| e.to_string())?;
+                Ok((log, p))
+            });
+            match replayed {
+                Ok((log, p)) => {
+                    self.begin(&log, &row.title);
+                    if p.stage() == crate::engine::Stage::Finished {
+                        self.finish(&p);
+                    }
+                    if let Some(problem) = self.problem.take() {
+                        return Err(problem);
+                    }
+                    done.added += 1;
+                }
+                Err(e) => done
+                    .skipped
+                    .push(format!("{} ({}): {e}", row.title, row.started)),
+            }
+        }
+        self.id = None;
+        Ok(done)
     }
 
     /// Records what the finished playthrough showed.
