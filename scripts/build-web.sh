@@ -23,9 +23,10 @@ wasm-bindgen --no-typescript --remove-name-section --remove-producers-section --
     "$CARGO_TARGET_DIR/wasm32-unknown-unknown/web/second-look.wasm"
 # wasm-opt shrinks the .wasm. Debian bookworm's (binaryen 108) is too old for what wasm-bindgen now
 # emits (it breaks the externref table), so use a recent one: $WASM_OPT, or npm's binaryen package,
-# installed once into the cache.
+# installed once into the cache. WASM_OPT=none skips it (a quicker build to try something).
 wasm_opt="${WASM_OPT:-}"
-if [ -z "$wasm_opt" ]; then
+[ "$wasm_opt" = none ] && wasm_opt=""
+if [ -z "$wasm_opt" ] && [ "${WASM_OPT:-}" != none ]; then
     cache="$HOME/.cache/second-look-binaryen"
     if [ ! -x "$cache/node_modules/.bin/wasm-opt" ] && command -v npm >/dev/null; then
         mkdir -p "$cache"

@@ -52,14 +52,15 @@ pub fn exists(path: &Path) -> bool {
     path.exists()
 }
 
-/// Offers `text` to the person as a file to download (the web build's way to save a copy).
+/// Offers `text` (of the MIME type `kind`) to the person as a file to download: the web build's way
+/// to save a copy or a printable report.
 #[cfg(target_arch = "wasm32")]
-pub fn offer_download(name: &str, text: &str) -> Result<(), String> {
+pub fn offer_download(name: &str, kind: &str, text: &str) -> Result<(), String> {
     use wasm_bindgen::JsCast;
     let fail = |what: &str| format!("the browser would not {what}");
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(kind);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| fail("make the file"))?;
     let url =
@@ -81,14 +82,132 @@ pub fn offer_download(name: &str, text: &str) -> Result<(), String> {
 
 /// The desktop saves copies with `second-look export`.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn offer_download(_name: &str, _text: &str) -> Result<(), String> {
+pub fn offer_download(_name: &str, _kind: &str, _text: &str) -> Result<(), String> {
     Err("on the desktop, save a copy with `second-look export --out FILE.json`".into())
+}
+
+/// A file the person picked to open: its name and text, or why it could not be read.
+pub type Picked = Result<(String, String), String>;
+
+/// Files larger than this are refused unread: no saved record comes near it.
+pub const LARGEST_PICKED: f64 = 64.0 * 1024.0 * 1024.0;
+
+/// Asks the browser to let the person pick a file (`accept` as in `<input accept>`); its text
+/// arrives later through `take_picked`, and `wake` is called then so a sleeping game redraws.
+#[cfg(target_arch = "wasm32")]
+pub fn pick_file(accept: &str, wake: Box<dyn Fn()>) -> Result<(), String> {
+    web::pick_file(accept, wake)
+}
+
+/// The desktop adds copies with `second-look import`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn pick_file(_accept: &str, _wake: Box<dyn Fn()>) -> Result<(), String> {
+    Err("on the desktop, add a copy with `second-look import FILE`".into())
+}
+
+/// The file the person picked, once the browser has read it (each picked file is taken once).
+pub fn take_picked() -> Option<Picked> {
+    #[cfg(target_arch = "wasm32")]
+    return web::PICKED.with(|p| p.borrow_mut().take());
+    #[cfg(not(target_arch = "wasm32"))]
+    None
 }
 
 #[cfg(target_arch = "wasm32")]
 mod web {
+    use std::cell::RefCell;
     use std::io;
     use std::path::Path;
+    use std::rc::Rc;
+
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    use super::{LARGEST_PICKED, Picked};
+
+    thread_local! {
+        /// The last file picked, once read.
+        pub static PICKED: RefCell<Option<Picked>> = const { RefCell::new(None) };
+    }
+
+    /// The id of the page's one (hidden) file input.
+    const PICKER: &str = "second-look-pick";
+
+    fn deliver(picked: Picked, wake: &dyn Fn()) {
+        PICKED.with(|p| *p.borrow_mut() = Some(picked));
+        wake();
+    }
+
+    /// The page's hidden `<input type=file>`, made on first use. Its change handler reads the
+    /// chosen file's text and delivers it (the latest `wake` is kept beside it).
+    fn picker(wake: Rc<RefCell<Box<dyn Fn()>>>) -> Result<web_sys::HtmlInputElement, String> {
+        let fail = |what: &str| format!("the browser would not {what}");
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| fail("give the page"))?;
+        if let Some(found) = document.get_element_by_id(PICKER) {
+            return found.dyn_into().map_err(|_| fail("open a file"));
+        }
+        let input: web_sys::HtmlInputElement = document
+            .create_element("input")
+            .and_then(|e| e.dyn_into().map_err(Into::into))
+            .map_err(|_| fail("open a file"))?;
+        input.set_type("file");
+        input.set_id(PICKER);
+        let _ = input.set_attribute("style", "display: none");
+        let _ = input.set_attribute("aria-hidden", "true");
+        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let wake = Rc::clone(&wake);
+            let Some(file) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0))
+            else {
+                return;
+            };
+            let name = file.name();
+            if file.size() > LARGEST_PICKED {
+                let refusal = format!("{name} is too large to be a saved record");
+                return deliver(Err(refusal), &**wake.borrow());
+            }
+            let woken = Rc::clone(&wake);
+            let on_text = Closure::once(move |text: wasm_bindgen::JsValue| {
+                let text = text.as_string().unwrap_or_default();
+                deliver(Ok((name, text)), &**woken.borrow());
+            });
+            let on_fail = Closure::once(move |_: wasm_bindgen::JsValue| {
+                let refusal = "the browser could not read the file".to_string();
+                deliver(Err(refusal), &**wake.borrow());
+            });
+            let _ = file.text().then2(&on_text, &on_fail);
+            on_text.forget();
+            on_fail.forget();
+        });
+        input.set_onchange(Some(on_change.as_ref().unchecked_ref()));
+        on_change.forget();
+        document
+            .body()
+            .ok_or_else(|| fail("give the page"))?
+            .append_child(&input)
+            .map_err(|_| fail("open a file"))?;
+        Ok(input)
+    }
+
+    thread_local! {
+        static WAKE: Rc<RefCell<Box<dyn Fn()>>> = Rc::new(RefCell::new(Box::new(|| {})));
+    }
+
+    pub fn pick_file(accept: &str, wake: Box<dyn Fn()>) -> Result<(), String> {
+        let shared = WAKE.with(Rc::clone);
+        *shared.borrow_mut() = wake;
+        let input = picker(shared)?;
+        input.set_accept(accept);
+        // Cleared, so picking the same file again still counts as a change.
+        input.set_value("");
+        input.click();
+        Ok(())
+    }
 
     fn storage() -> io::Result<web_sys::Storage> {
         web_sys::window()

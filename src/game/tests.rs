@@ -519,6 +519,7 @@ fn progress_shows_calibration_over_sessions_and_deletes_on_confirmation() {
     let view = ProgressView {
         progress: Some(Ok(progress)),
         confirming_delete: false,
+        message: None,
     };
     let mut h = harness(
         (view, None),

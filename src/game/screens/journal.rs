@@ -1,7 +1,6 @@
 //! The reflective journal: every reflection the trainee has written, newest first, searchable, each
 //! with its case and a printable debrief for supervision.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use bevy::prelude::*;
@@ -161,11 +160,8 @@ fn read_journal(mut journal: ResMut<Journal>, record: Option<Res<TraineeRecord>>
     }
 }
 
-/// Writes the printable debrief of one playthrough beside the record, and says where.
-fn print(entry: &Entry, library: &Library, config: &GameConfig) -> Result<PathBuf, String> {
-    if cfg!(target_arch = "wasm32") {
-        return Err("printing a report needs the desktop program for now; the debrief shows the same analysis".into());
-    }
+/// The printable debrief of one playthrough (an HTML page) and a file name for it.
+fn printable(entry: &Entry, library: &Library) -> Result<(String, String), String> {
     let log = Log::from_ron(&entry.log)?;
     let found = library
         .find(&log.case)
@@ -176,12 +172,28 @@ fn print(entry: &Entry, library: &Library, config: &GameConfig) -> Result<PathBu
         .map_err(|e| e.lines().next().unwrap_or_default().to_string())?;
     let p = Playthrough::replay(Arc::clone(&case), &log).map_err(|e| e.to_string())?;
     let analysis = crate::judgement::report::analyse(&p);
+    let name = format!("{}-{}.html", log.case, entry.id);
+    Ok((name, crate::cli::html::report_html(&p, &analysis)))
+}
+
+/// Writes the printable debrief beside the record (on the web, offers it as a download), and says
+/// where it went.
+fn print(entry: &Entry, library: &Library, config: &GameConfig) -> Result<String, String> {
+    let (name, html) = printable(entry, library)?;
+    if cfg!(target_arch = "wasm32") {
+        crate::files::offer_download(&name, "text/html", &html)?;
+        return Ok(format!(
+            "The printable debrief was saved to your downloads as {name}: open it and print it from the browser."
+        ));
+    }
     let dir = config.data_dir.join("reports");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let path = dir.join(format!("{}-{}.html", log.case, entry.id));
-    std::fs::write(&path, crate::cli::html::report_html(&p, &analysis))
-        .map_err(|e| e.to_string())?;
-    Ok(path)
+    let path = dir.join(name);
+    std::fs::write(&path, html).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "The printable debrief is at {} — open it in a browser and print.",
+        path.display()
+    ))
 }
 
 fn journal_screen(
@@ -202,10 +214,7 @@ fn journal_screen(
                 .find(|e| e.id == id)
                 .map(|e| print(e, &library, &config));
             journal.printed = Some(match result {
-                Some(Ok(path)) => format!(
-                    "The printable debrief is at {} — open it in a browser and print.",
-                    path.display()
-                ),
+                Some(Ok(said)) => said,
                 Some(Err(e)) => format!("The debrief could not be written: {e}"),
                 None => "That entry is no longer in the journal.".into(),
             });

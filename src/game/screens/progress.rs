@@ -6,8 +6,13 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Line, LineStyle, Plot, PlotPoints, Points};
 
 use super::{Screen, page, root_ui};
+use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
+
+use crate::game::library::Library;
+use crate::game::record::TraineeRecord;
 use crate::game::theme::{UiSet, card, heading, note, primary_button, subheading};
 use crate::judgement::detectors::Detector;
+use crate::store::Export;
 use crate::store::progress::Progress;
 
 pub(super) fn plugin(app: &mut App) {
@@ -15,7 +20,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Progress), read_progress);
     app.add_systems(
         EguiPrimaryContextPass,
-        progress_screen
+        (progress_screen, add_picked_copy)
             .in_set(UiSet)
             .run_if(in_state(Screen::Progress)),
     );
@@ -26,6 +31,8 @@ pub(super) fn plugin(app: &mut App) {
 pub struct ProgressView {
     pub progress: Option<Result<Progress, String>>,
     pub confirming_delete: bool,
+    /// What saving or adding a copy did, in words.
+    pub message: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +41,8 @@ pub enum ProgressIntent {
     DeleteEverything,
     /// Download a copy of the record (the web build; the desktop has `second-look export`).
     SaveCopy,
+    /// Pick a saved copy to add to this record (the web build; the desktop has `second-look import`).
+    AddCopy,
 }
 
 fn detector_name(id: &str) -> &'static str {
@@ -67,16 +76,24 @@ pub fn show(ui: &mut egui::Ui, view: &mut ProgressView) -> Option<ProgressIntent
         if cfg!(target_arch = "wasm32") {
             note(
                 ui,
-                "Everything you do is kept in this browser only. Save a copy to keep it safe or to move it: the desktop program takes it with `second-look import FILE`.",
+                "Everything you do is kept in this browser only. Save a copy to keep it safe or to move it: another browser adds it here, and the desktop program takes it with `second-look import FILE`.",
             );
-            if ui.button("Save a copy of my record").clicked() {
-                intent = Some(ProgressIntent::SaveCopy);
-            }
+            ui.horizontal(|ui| {
+                if ui.button("Save a copy of my record").clicked() {
+                    intent = Some(ProgressIntent::SaveCopy);
+                }
+                if ui.button("Add a saved copy…").clicked() {
+                    intent = Some(ProgressIntent::AddCopy);
+                }
+            });
         } else {
             note(
                 ui,
                 "Everything you do is kept on this computer only, in your data folder. `second-look export --out FILE.json` saves a copy; `second-look import FILE` adds one.",
             );
+        }
+        if let Some(message) = &view.message {
+            ui.label(message.as_str());
         }
         if view.confirming_delete {
             card(ui, |ui| {
@@ -256,11 +273,9 @@ fn summary(ui: &mut egui::Ui, p: &Progress) {
         });
 }
 
-fn read_progress(
-    mut view: ResMut<ProgressView>,
-    record: Option<Res<crate::game::record::TraineeRecord>>,
-) {
+fn read_progress(mut view: ResMut<ProgressView>, record: Option<Res<TraineeRecord>>) {
     view.confirming_delete = false;
+    view.message = None;
     view.progress = Some(match record.as_ref().and_then(|r| r.0.lock().ok()) {
         Some(recorder) => match recorder.record() {
             Some(r) => Progress::of(r).map_err(|e| e.0),
@@ -270,10 +285,58 @@ fn read_progress(
     });
 }
 
+/// Offers the whole record as a file to download, and says what happened.
+fn save_copy(record: Option<&TraineeRecord>) -> String {
+    let copy = record
+        .and_then(|r| r.0.lock().ok())
+        .ok_or_else(|| "the record could not be opened".to_string())
+        .and_then(|recorder| {
+            let r = recorder.record().ok_or("the record could not be opened")?;
+            let export = Export::of(r).map_err(|e| e.0)?;
+            serde_json::to_string_pretty(&export).map_err(|e| e.to_string())
+        });
+    let name = format!("second-look-record-{}.json", crate::cli::timestamp());
+    match copy.and_then(|text| crate::files::offer_download(&name, "application/json", &text)) {
+        Ok(()) => format!("A copy of your record was saved to your downloads as {name}."),
+        Err(e) => format!("The copy could not be saved: {e}."),
+    }
+}
+
+/// Adds the saved copy the trainee picked (once the browser has read it) to the record, replaying
+/// each playthrough on the cases in the library, and shows the record again with what was added.
+fn add_picked_copy(
+    mut view: ResMut<ProgressView>,
+    record: Option<Res<TraineeRecord>>,
+    library: Res<Library>,
+) {
+    let Some(picked) = crate::files::take_picked() else {
+        return;
+    };
+    let message = picked.and_then(|(name, text)| {
+        let data: Export = serde_json::from_str(&text)
+            .map_err(|e| format!("{name} is not a saved copy of a record ({e})"))?;
+        let mut recorder = record
+            .as_ref()
+            .and_then(|r| r.0.lock().ok())
+            .ok_or("the record could not be opened")?;
+        let done = recorder.import(&data, |log| {
+            let entry = library
+                .find(&log.case)
+                .ok_or_else(|| format!("the case \"{}\" is not in this library", log.case))?;
+            entry.case.clone()
+        })?;
+        let r = recorder.record().ok_or("the record could not be opened")?;
+        view.progress = Some(Progress::of(r).map_err(|e| e.0));
+        Ok(done.describe())
+    });
+    view.message = Some(message.unwrap_or_else(|e| format!("The copy could not be added: {e}.")));
+}
+
 fn progress_screen(
     mut contexts: EguiContexts,
     mut view: ResMut<ProgressView>,
-    record: Option<Res<crate::game::record::TraineeRecord>>,
+    record: Option<Res<TraineeRecord>>,
+    proxy: Option<Res<EventLoopProxyWrapper>>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -287,30 +350,16 @@ fn progress_screen(
             view.confirming_delete = false;
             view.progress = Some(Ok(Progress::default()));
         }
-        Some(ProgressIntent::SaveCopy) => {
-            let copy = record
-                .as_ref()
-                .and_then(|r| r.0.lock().ok())
-                .and_then(|recorder| {
-                    let r = recorder.record()?;
-                    let export = crate::store::Export {
-                        playthroughs: r.playthroughs().ok()?,
-                        judgements: r.judgement_rows().ok()?,
-                        detectors: r.detector_rows().ok()?,
-                    };
-                    serde_json::to_string_pretty(&export).ok()
-                });
-            match copy.map(|text| {
-                crate::files::offer_download(
-                    &format!("second-look-record-{}.json", crate::cli::timestamp()),
-                    &text,
-                )
-            }) {
-                Some(Ok(())) => {}
-                Some(Err(e)) => {
-                    view.progress = Some(Err(format!("the copy could not be saved: {e}")))
+        Some(ProgressIntent::SaveCopy) => view.message = Some(save_copy(record.as_deref())),
+        Some(ProgressIntent::AddCopy) => {
+            let wake = proxy.map(|p| (**p).clone());
+            let wake = Box::new(move || {
+                if let Some(proxy) = &wake {
+                    let _ = proxy.send_event(WinitUserEvent::WakeUp);
                 }
-                None => view.progress = Some(Err("the record could not be read".into())),
+            });
+            if let Err(e) = crate::files::pick_file(".json,application/json", wake) {
+                view.message = Some(format!("No copy can be added here: {e}."));
             }
         }
         None => {}

@@ -78,7 +78,8 @@ pub fn show(
         if ui.button("Settings").clicked() {
             intent = Some(TitleIntent::Settings);
         }
-        if ui.button("Quit").clicked() {
+        // A page is closed with its tab.
+        if cfg!(not(target_arch = "wasm32")) && ui.button("Quit").clicked() {
             intent = Some(TitleIntent::Quit);
         }
         if let Some(problem) = problem {
