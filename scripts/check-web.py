@@ -4,11 +4,17 @@ with an address that replays a saved playthrough (?case=…&seed=…&replay=…&
 game download a picture of every screen, fails on a blank or errored page, and prints the figures
 (transfer size, time to the first interactive frame, memory).
 
+Then, as the trainee coming back the next day, with the keyboard only (Tab, Shift+Tab, Enter, Space):
+the title screen again with the record kept; larger text and high contrast in the settings, kept; a
+saved copy of the record downloaded from the progress screen; the printable debrief downloaded from
+the journal; and, in a browser emptied as if it were another machine, the copy added back through
+the file picker.
+
 Usage: scripts/check-web.py [LOG] [--min-screens N]   (after scripts/build-web.sh)
 Needs chromium and chromium-driver (Debian).
 """
 import functools, gzip, http.server, json, os, shutil, socket, subprocess, sys, tempfile, threading
-import time, urllib.parse, urllib.request
+import time, urllib.parse, urllib.request, base64, glob, importlib.util
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIST = os.path.join(ROOT, "dist", "web")
@@ -76,6 +82,30 @@ class Driver:
     def script(self, js):
         return self.call("POST", f"/session/{self.session}/execute/sync", {"script": js, "args": []})
 
+    def keys(self, *presses):
+        """Presses keys on the focused page, one at a time with a pause so each lands in its own frame.
+        A press is a key, or a tuple of keys held together (Shift+Tab)."""
+        actions = []
+        for press in presses:
+            held = press if isinstance(press, tuple) else (press,)
+            actions += [{"type": "keyDown", "value": k} for k in held]
+            actions += [{"type": "keyUp", "value": k} for k in reversed(held)]
+            actions.append({"type": "pause", "duration": 250})
+        self.call("POST", f"/session/{self.session}/actions",
+                  {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
+        self.call("DELETE", f"/session/{self.session}/actions")
+
+    def screenshot(self, path):
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(self.call("GET", f"/session/{self.session}/screenshot")))
+
+    def element(self, css):
+        found = self.call("POST", f"/session/{self.session}/element", {"using": "css selector", "value": css})
+        return next(iter(found.values()))
+
+    def send_file(self, element, path):
+        self.call("POST", f"/session/{self.session}/element/{element}/value", {"text": path})
+
     def logs(self):
         try:
             return self.call("POST", f"/session/{self.session}/se/log", {"type": "browser"})
@@ -87,6 +117,131 @@ class Driver:
             self.call("DELETE", f"/session/{self.session}")
         finally:
             self.proc.kill()
+
+
+TAB, ENTER, SPACE, SHIFT, ESCAPE = "\ue004", "\ue007", "\ue00d", "\ue008", "\ue00c"
+BACK = (SHIFT, TAB)
+
+
+def pixels_of(path):
+    spec = importlib.util.spec_from_file_location("shots", os.path.join(ROOT, "scripts", "check-screenshots.py"))
+    shots = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shots)
+    return shots.pixels(__import__("pathlib").Path(path))
+
+
+def brightness(path):
+    """The mean brightness (0–255) of a screenshot, sampled."""
+    width, height, bpp, rows = pixels_of(path)
+    total = count = 0
+    for y in range(0, height, 9):
+        for x in range(0, width, 9):
+            r, g, b = rows[y][x * bpp:x * bpp + 3]
+            total += (r + g + b) / 3
+            count += 1
+    return total / count
+
+
+def wait_for(what, check, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.25)
+    return None
+
+
+def next_day(driver, url, downloads):
+    """The trainee comes back, with the keyboard only. Returns what went wrong."""
+    problems = []
+    shots = os.path.join(downloads, "next-day")
+    os.makedirs(shots, exist_ok=True)
+    title = lambda: driver.script("return document.title")
+
+    def go(keys, screen):
+        driver.script("document.getElementById('second-look').focus()")
+        driver.keys(*keys)
+        if not wait_for(screen, lambda: title() == f"Second Look — {screen}", 15):
+            driver.screenshot(os.path.join(shots, f"not-{screen}.png"))
+            problems.append(f"the keys {keys!r} did not reach the {screen} screen (the title is {title()!r})")
+            return False
+        time.sleep(0.5)
+        return True
+
+    def downloaded(pattern, before):
+        return wait_for(pattern, lambda: [f for f in glob.glob(os.path.join(downloads, pattern)) if f not in before], 15)
+
+    # Title (no case to continue): Start a case, Your progress, Your journal, Settings.
+    if go([TAB] * 4 + [ENTER], "settings"):
+        # From the end: Done, the high-contrast box, Largest, Larger.
+        driver.keys(BACK, BACK, SPACE, BACK, BACK, ENTER)
+        time.sleep(0.5)
+        driver.screenshot(os.path.join(shots, "settings.png"))
+        kept = driver.script("""for (let i = 0; i < localStorage.length; i++) {
+            const k = localStorage.key(i); if (k.endsWith('settings.ron')) return localStorage.getItem(k); }
+            return null""") or ""
+        if "high_contrast: true" not in kept or "text_scale: 1.25" not in kept:
+            problems.append(f"larger text and high contrast were not kept (settings: {kept!r})")
+        # Larger, Largest, the box, Done.
+        if go([TAB, TAB, TAB, ENTER], "title"):
+            driver.screenshot(os.path.join(shots, "title-high-contrast.png"))
+            if brightness(os.path.join(shots, "title-high-contrast.png")) > 90:
+                problems.append("the title screen is not dark after choosing high contrast")
+            print("settings by keyboard: larger text and high contrast chosen, kept, and shown")
+
+    before = glob.glob(os.path.join(downloads, "*"))
+    if go([TAB, TAB, ENTER], "progress"):
+        driver.screenshot(os.path.join(shots, "progress.png"))
+        # From the end: Delete my data…, Add a saved copy…, Save a copy of my record.
+        driver.keys(BACK, BACK, BACK, ENTER)
+        copy = downloaded("second-look-record-*.json", before)
+        if not copy:
+            problems.append("Save a copy of my record downloaded nothing")
+        else:
+            data = json.load(open(copy[0], encoding="utf-8"))
+            finished = [p for p in data["playthroughs"] if p.get("finished")]
+            print(f"saved a copy of the record by keyboard: {os.path.basename(copy[0])}, "
+                  f"{len(finished)} finished playthrough(s), {len(data['judgements'])} judgements")
+            if not finished:
+                problems.append("the saved copy holds no finished playthrough")
+        go([ESCAPE, TAB, ENTER], "title")  # Escape drops the focus; Tab then starts at Back
+
+    before = glob.glob(os.path.join(downloads, "*"))
+    if go([TAB, TAB, TAB, ENTER], "journal"):
+        driver.screenshot(os.path.join(shots, "journal.png"))
+        driver.keys(BACK, ENTER)  # the last control: print the newest entry's debrief
+        report = downloaded("*.html", before)
+        if not report:
+            problems.append("printing the debrief from the journal downloaded nothing")
+        else:
+            html = open(report[0], encoding="utf-8").read()
+            print(f"printable debrief downloaded from the journal: {os.path.basename(report[0])}, {len(html) // 1024} KiB")
+            if "<svg" not in html or "Second Look debrief" not in html:
+                problems.append("the downloaded debrief lacks its charts or heading")
+        go([BACK, ENTER], "title")
+
+    # Another machine: an empty browser, then the saved copy added through the file picker.
+    copies = glob.glob(os.path.join(downloads, "second-look-record-*.json"))
+    if copies:
+        driver.script("localStorage.clear()")
+        driver.go(url)
+        if wait_for("title", lambda: title() == "Second Look — title", 120) and go([TAB, TAB, ENTER], "progress"):
+            driver.keys(BACK, BACK, ENTER)  # Add a saved copy…
+            try:
+                driver.send_file(driver.element("#second-look-pick"), copies[0])
+            except Exception as e:
+                problems.append(f"the file picker could not be given the copy: {e}")
+            record = lambda: json.loads(driver.script("return localStorage.getItem('second-look-record') || 'null'") or "null")
+            added = wait_for("import", lambda: [p for p in (record() or {}).get("playthroughs", []) if p.get("finished")], 20)
+            time.sleep(1)
+            driver.screenshot(os.path.join(shots, "progress-after-adding.png"))
+            if added:
+                print(f"added the saved copy in an emptied browser through the file picker: {len(added)} finished playthrough(s)")
+            else:
+                problems.append("adding the saved copy put nothing in the emptied browser's record")
+    print(f"pictures of the next day's screens: {shots}")
+    return problems
 
 
 def main():
@@ -151,6 +306,11 @@ def main():
         if driver.script("return document.title") != "Second Look — title":
             print("FAILED: the page did not come back to the title screen")
             failed = True
+        else:
+            problems = next_day(driver, f"http://127.0.0.1:{server.server_port}/index.html", downloads)
+            for p in problems:
+                print("FAILED:", p)
+            failed = failed or bool(problems)
     finally:
         driver.close()
         server.shutdown()

@@ -679,3 +679,35 @@ fn the_projected_room_counts_answers_but_never_shows_what_an_agency_holds() {
         "the spread, once revealed"
     );
 }
+
+/// When the playthrough cannot be saved (or the record cannot keep it), the trainee is told over the
+/// game, in words, the save first since Continue needs it; the record's problem can be dismissed.
+#[test]
+fn work_that_cannot_be_kept_is_told() {
+    use super::record::{RecordProblem, keeping_problem, show_problem};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path());
+    s.save();
+    let full = RecordProblem(Some("Your record: the disk is full.".into()));
+    assert_eq!(keeping_problem(Some(&s), &RecordProblem::default()), None);
+    assert_eq!(
+        keeping_problem(Some(&s), &full).as_deref(),
+        Some("Your record: the disk is full.")
+    );
+    let blocker = dir.path().join("a-file-not-a-folder");
+    std::fs::write(&blocker, "").unwrap();
+    s.save_path = blocker.join("save.ron");
+    s.save();
+    let problem = keeping_problem(Some(&s), &full).expect("told");
+    assert!(problem.starts_with("Could not save to"), "{problem}");
+    let mut h = harness((problem, false), |ui, (problem, dismissed)| {
+        if show_problem(ui, problem) {
+            *dismissed = true;
+        }
+    });
+    assert!(h.query_by_label("Your work is not being kept").is_some());
+    assert!(h.query_by_label_contains("Could not save to").is_some());
+    h.get_by_label("Dismiss").click();
+    h.run();
+    assert!(h.state().1);
+}

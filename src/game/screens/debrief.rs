@@ -171,6 +171,8 @@ fn belief_plot(ui: &mut egui::Ui, d: &Debrief, labels: &[&str]) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
+        // Read, not handled: the chart area is no stop for Tab.
+        .sense(egui::Sense::hover())
         .allow_boxed_zoom(false)
         .x_axis_label("Checkpoint")
         .y_axis_label("Probability (%)")

@@ -162,6 +162,8 @@ fn summary(ui: &mut egui::Ui, p: &Progress) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
+        // Read, not handled: the chart area is no stop for Tab.
+        .sense(egui::Sense::hover())
         .x_axis_label("Session")
         .y_axis_label("Brier (lower is better)")
         .show(ui, |plot| {
@@ -201,6 +203,8 @@ fn summary(ui: &mut egui::Ui, p: &Progress) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
+        // Read, not handled: the chart area is no stop for Tab.
+        .sense(egui::Sense::hover())
         .x_axis_label("You said (%)")
         .y_axis_label("True (%)")
         .show(ui, |plot| {
