@@ -16,6 +16,8 @@ mod settings;
 #[cfg(test)]
 mod tests;
 pub mod theme;
+#[cfg(target_arch = "wasm32")]
+mod web_keys;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod workshop;
 
@@ -188,6 +190,8 @@ pub fn plugin(app: &mut App) {
         quiet::plugin,
     ));
     app.add_plugins(record::plugin);
+    #[cfg(target_arch = "wasm32")]
+    app.add_plugins(web_keys::plugin);
     #[cfg(not(target_arch = "wasm32"))]
     app.add_plugins((hot_reload::plugin, workshop::plugin));
 }
