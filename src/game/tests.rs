@@ -586,6 +586,32 @@ fn the_journal_lists_reflections_and_searches_them() {
         .click();
     h.run();
     assert_eq!(h.state().1, Some(JournalIntent::Print(2)));
+
+    // By keyboard: the message that appears after printing leaves the focus on the button.
+    h.state_mut().1 = None;
+    h.get_by_label_contains("Print the debrief of Hungry at school")
+        .focus();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().1, Some(JournalIntent::Print(2)));
+    assert!(
+        h.get_by_label_contains("Print the debrief of Hungry at school")
+            .is_focused(),
+        "focused before the message"
+    );
+    h.state_mut().0.printed = Some((2, "The printable debrief was saved.".into()));
+    h.run();
+    h.run();
+    assert!(
+        h.query_by_label("The printable debrief was saved.")
+            .is_some()
+    );
+    assert!(
+        h.get_by_label_contains("Print the debrief of Hungry at school")
+            .is_focused(),
+        "the focus stays on the button after the message appears"
+    );
 }
 
 /// A running workshop of the complete case on loopback, with the GP and the police in the room.

@@ -239,14 +239,24 @@ pub fn note(ui: &mut egui::Ui, text: impl Into<String>) -> egui::Response {
 /// The main call to action on a screen: filled with the accent colour.
 pub fn primary_button(ui: &mut egui::Ui, text: impl Into<String>) -> egui::Response {
     let p = palette(ui);
-    ui.add(
+    let response = ui.add(
         egui::Button::new(
             egui::RichText::new(text.into())
                 .color(p.accent_text)
                 .family(bold()),
         )
         .fill(p.accent),
-    )
+    );
+    // Its own fill hides the usual focus look, so keyboard focus gets a ring around it.
+    if response.has_focus() {
+        ui.painter().rect_stroke(
+            response.rect.expand(3.0),
+            CornerRadius::same(6),
+            Stroke::new(2.5, p.text),
+            egui::StrokeKind::Outside,
+        );
+    }
+    response
 }
 
 /// A thin bar showing how much of something is used.

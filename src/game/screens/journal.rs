@@ -38,8 +38,8 @@ pub struct Journal {
     pub entries: Vec<Entry>,
     pub search: String,
     pub problem: Option<String>,
-    /// Where the last printable debrief was written, or why it could not be.
-    pub printed: Option<String>,
+    /// Which entry's debrief was printed last, and where it went (or why it could not be).
+    pub printed: Option<(i64, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,9 +89,6 @@ pub fn show(ui: &mut egui::Ui, journal: &mut Journal) -> Option<JournalIntent> {
         if let Some(p) = &journal.problem {
             ui.label(p.as_str());
         }
-        if let Some(p) = &journal.printed {
-            note(ui, p.as_str());
-        }
         let entries: Vec<Entry> = journal.matching().into_iter().cloned().collect();
         if entries.is_empty() {
             ui.label(if journal.entries.is_empty() {
@@ -116,6 +113,10 @@ pub fn show(ui: &mut egui::Ui, journal: &mut Journal) -> Option<JournalIntent> {
                     .clicked()
                 {
                     intent = Some(JournalIntent::Print(e.id));
+                }
+                // Under its button: shown above, it would move the keyboard focus off it.
+                if let Some((_, said)) = journal.printed.as_ref().filter(|(id, _)| *id == e.id) {
+                    note(ui, said.as_str());
                 }
             });
         }
@@ -213,11 +214,12 @@ fn journal_screen(
                 .iter()
                 .find(|e| e.id == id)
                 .map(|e| print(e, &library, &config));
-            journal.printed = Some(match result {
+            let said = match result {
                 Some(Ok(said)) => said,
                 Some(Err(e)) => format!("The debrief could not be written: {e}"),
                 None => "That entry is no longer in the journal.".into(),
-            });
+            };
+            journal.printed = Some((id, said));
         }
         None => {}
     }
