@@ -8,8 +8,8 @@ Then, as the trainee coming back the next day (from a server that gives .wasm no
 servers do), with the keyboard only (Tab, Shift+Tab, Enter, Space):
 the title screen again with the record kept; larger text and high contrast in the settings, kept; a
 saved copy of the record downloaded from the progress screen; the printable debrief downloaded from
-the journal; and, in a browser emptied as if it were another machine, the copy added back through
-the file picker.
+the journal; in a browser emptied as if it were another machine, the copy added back through the
+file picker; and a case begun with Enter and played with a number key.
 
 Usage: scripts/check-web.py [LOG] [--min-screens N]   (after scripts/build-web.sh)
 Needs chromium and chromium-driver (Debian).
@@ -248,6 +248,21 @@ def next_day(driver, url, downloads):
                 print(f"added the saved copy in an emptied browser through the file picker: {len(added)} finished playthrough(s)")
             else:
                 problems.append("adding the saved copy put nothing in the emptied browser's record")
+    # Keyboard play: a case named in the address opens at its briefing; Enter begins, 1 takes an action.
+    driver.go(url + "?case=mark-at-four-months&seed=5")
+    if wait_for("briefing", lambda: title() == "Second Look — briefing", 120) and go([ENTER], "case"):
+        driver.keys("1")
+        saved = lambda: driver.script("""const found = [];
+            for (let i = 0; i < localStorage.length; i++) {
+              const k = localStorage.key(i); if (k.includes('logs/')) found.push(localStorage.getItem(k)); }
+            return found""")
+        acted = wait_for("an action", lambda: any("Action(" in text for text in saved()), 15)
+        time.sleep(0.5)
+        driver.screenshot(os.path.join(shots, "case-after-pressing-1.png"))
+        if acted:
+            print("played by keyboard: Enter began the case, 1 took its first action, and the step was saved")
+        else:
+            problems.append("pressing 1 in a case took no action (or it was not saved)")
     print(f"pictures of the next day's screens: {shots}")
     return problems
 

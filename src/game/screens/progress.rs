@@ -8,6 +8,7 @@ use egui_plot::{Line, LineStyle, Plot, PlotPoints, Points};
 use super::{Screen, page, root_ui};
 use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
 
+use crate::cli::count;
 use crate::game::library::Library;
 use crate::game::record::TraineeRecord;
 use crate::game::theme::{UiSet, card, heading, note, primary_button, subheading};
@@ -114,20 +115,25 @@ pub fn show(ui: &mut egui::Ui, view: &mut ProgressView) -> Option<ProgressIntent
     })
 }
 
+/// Time played, as a person says it: "under a minute", "about 1 minute", "about 2.5 hours".
+fn play_time(minutes: u64) -> String {
+    match minutes {
+        0 => "under a minute".into(),
+        m if m < 90 => format!("about {}", count(m as usize, "minute", "minutes")),
+        m => format!("about {:.1} hours", m as f64 / 60.0),
+    }
+}
+
 fn summary(ui: &mut egui::Ui, p: &Progress) {
     ui.label(format!(
-        "{} cases finished{}, over about {} of play.",
-        p.finished,
+        "{} finished{}, over {} of play.",
+        count(p.finished, "case", "cases"),
         if p.unfinished > 0 {
             format!(", {} unfinished", p.unfinished)
         } else {
             String::new()
         },
-        if p.minutes >= 90 {
-            format!("{:.1} hours", p.minutes as f64 / 60.0)
-        } else {
-            format!("{} minutes", p.minutes)
-        }
+        play_time(p.minutes)
     ));
     if let (Some(b), Some(prior)) = (p.brier, p.brier_prior) {
         ui.label(format!(
