@@ -40,6 +40,8 @@ if [ -n "$wasm_opt" ]; then
         --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
         -o "$out/second-look_bg.wasm.opt" "$out/second-look_bg.wasm"
     mv "$out/second-look_bg.wasm.opt" "$out/second-look_bg.wasm"
+elif [ "${WASM_OPT:-}" = none ]; then
+    echo "note: WASM_OPT=none, so the .wasm is not shrunk"
 else
     echo "note: no recent wasm-opt (npm's binaryen, or set WASM_OPT): the .wasm is not shrunk"
 fi

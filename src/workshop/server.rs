@@ -223,6 +223,10 @@ fn router(app: App) -> Router {
             get(|| page("text/javascript", include_str!("pages/facilitator.js"))),
         )
         .route(
+            "/common.js",
+            get(|| page("text/javascript", include_str!("pages/common.js"))),
+        )
+        .route(
             "/style.css",
             get(|| page("text/css", include_str!("pages/style.css"))),
         )
