@@ -118,7 +118,6 @@ mod web {
     use std::cell::RefCell;
     use std::io;
     use std::path::Path;
-    use std::rc::Rc;
 
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
@@ -128,19 +127,21 @@ mod web {
     thread_local! {
         /// The last file picked, once read.
         pub static PICKED: RefCell<Option<Picked>> = const { RefCell::new(None) };
+        /// Called when a picked file has been read, so a sleeping game redraws.
+        static WAKE: RefCell<Box<dyn Fn()>> = RefCell::new(Box::new(|| {}));
     }
 
     /// The id of the page's one (hidden) file input.
     const PICKER: &str = "second-look-pick";
 
-    fn deliver(picked: Picked, wake: &dyn Fn()) {
+    fn deliver(picked: Picked) {
         PICKED.with(|p| *p.borrow_mut() = Some(picked));
-        wake();
+        WAKE.with(|wake| (wake.borrow())());
     }
 
-    /// The page's hidden `<input type=file>`, made on first use. Its change handler reads the
-    /// chosen file's text and delivers it (the latest `wake` is kept beside it).
-    fn picker(wake: Rc<RefCell<Box<dyn Fn()>>>) -> Result<web_sys::HtmlInputElement, String> {
+    /// The page's hidden `<input type=file>`, made on first use. Its change handler has the browser
+    /// read the chosen file's text, then delivers it.
+    fn picker() -> Result<web_sys::HtmlInputElement, String> {
         let fail = |what: &str| format!("the browser would not {what}");
         let document = web_sys::window()
             .and_then(|w| w.document())
@@ -150,14 +151,14 @@ mod web {
         }
         let input: web_sys::HtmlInputElement = document
             .create_element("input")
-            .and_then(|e| e.dyn_into().map_err(Into::into))
+            .map_err(|_| fail("open a file"))?
+            .dyn_into()
             .map_err(|_| fail("open a file"))?;
         input.set_type("file");
         input.set_id(PICKER);
         let _ = input.set_attribute("style", "display: none");
         let _ = input.set_attribute("aria-hidden", "true");
-        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-            let wake = Rc::clone(&wake);
+        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
             let Some(file) = event
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -168,17 +169,13 @@ mod web {
             };
             let name = file.name();
             if file.size() > LARGEST_PICKED {
-                let refusal = format!("{name} is too large to be a saved record");
-                return deliver(Err(refusal), &**wake.borrow());
+                return deliver(Err(format!("{name} is too large to be a saved record")));
             }
-            let woken = Rc::clone(&wake);
             let on_text = Closure::once(move |text: wasm_bindgen::JsValue| {
-                let text = text.as_string().unwrap_or_default();
-                deliver(Ok((name, text)), &**woken.borrow());
+                deliver(Ok((name, text.as_string().unwrap_or_default())));
             });
-            let on_fail = Closure::once(move |_: wasm_bindgen::JsValue| {
-                let refusal = "the browser could not read the file".to_string();
-                deliver(Err(refusal), &**wake.borrow());
+            let on_fail = Closure::once(|_: wasm_bindgen::JsValue| {
+                deliver(Err("the browser could not read the file".to_string()));
             });
             let _ = file.text().then2(&on_text, &on_fail);
             on_text.forget();
@@ -194,14 +191,9 @@ mod web {
         Ok(input)
     }
 
-    thread_local! {
-        static WAKE: Rc<RefCell<Box<dyn Fn()>>> = Rc::new(RefCell::new(Box::new(|| {})));
-    }
-
     pub fn pick_file(accept: &str, wake: Box<dyn Fn()>) -> Result<(), String> {
-        let shared = WAKE.with(Rc::clone);
-        *shared.borrow_mut() = wake;
-        let input = picker(shared)?;
+        WAKE.with(|w| *w.borrow_mut() = wake);
+        let input = picker()?;
         input.set_accept(accept);
         // Cleared, so picking the same file again still counts as a change.
         input.set_value("");
