@@ -531,6 +531,70 @@ fn the_terminal_player_plays_a_whole_case_and_saves_it() {
     assert_eq!(p.stage(), Stage::Finished);
 }
 
+/// A scripted run can name actions and decisions by their IDs in the case file, so it picks the
+/// same ones whatever order the list is shown in; an ID not on offer is re-asked.
+#[test]
+fn the_terminal_player_takes_actions_and_decisions_by_id() {
+    let data = tempfile::tempdir().unwrap();
+    let args = PlayArgs {
+        case: Some(root().join("tests/cases/minimal.ron").display().to_string()),
+        seed: Some(5),
+        data_dir: Some(data.path().to_path_buf()),
+        ..Default::default()
+    };
+    let script = "ask-gp\nno-such-action\nask-school\njudge\n60\n40\n\n70\nworried\nboth said so\n\nearly-help\nearly help\n60\n30\n70\ngut\n\nthe school\n";
+    let mut term = Terminal {
+        input: Cursor::new(script.as_bytes().to_vec()),
+        out: Vec::new(),
+    };
+    assert_eq!(play(&args, &mut term), 0);
+    let out = String::from_utf8(term.out).unwrap();
+    assert!(out.contains("Type a number from 1 to"), "{out}");
+    let logs: Vec<PathBuf> = std::fs::read_dir(data.path().join("logs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let log = Log::read(&logs[0]).unwrap();
+    let taken: Vec<&str> = log
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Action(a) => Some(a.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(taken, ["ask-gp", "ask-school", "judge"]);
+    assert!(
+        log.events
+            .iter()
+            .any(|e| matches!(e, Event::Decision(d) if d.decision == "early-help")),
+        "{out}"
+    );
+}
+
+proptest! {
+    /// Picking from a list never panics; a number in range picks that place, and an ID picks its own.
+    #[test]
+    fn picking_a_choice_by_number_or_id(
+        ids in proptest::collection::vec("[a-z]{1,6}(-[a-z]{1,4})?", 0..6),
+        answer in "[ a-z0-9-]{0,8}",
+    ) {
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let picked = second_look::cli::play::pick(&answer, &refs);
+        if let Some(i) = picked {
+            prop_assert!(i < refs.len());
+            let number = answer.trim().parse::<usize>().ok();
+            prop_assert!(number == Some(i + 1) || refs[i] == answer.trim());
+        }
+        for (i, id) in refs.iter().enumerate() {
+            let found = second_look::cli::play::pick(id, &refs).unwrap();
+            prop_assert_eq!(refs[found], *id, "an ID picks its own (the first, if repeated)");
+            prop_assert!(found <= i);
+            prop_assert_eq!(second_look::cli::play::pick(&format!(" {} ", i + 1), &refs), Some(i));
+        }
+    }
+}
+
 #[test]
 fn the_terminal_player_saves_when_input_ends_and_resumes() {
     let data = tempfile::tempdir().unwrap();

@@ -350,16 +350,30 @@ fn choose_action<R: BufRead, W: Write>(
             "q" => return None,
             "f" => show_case_file(p, term),
             "c" => show_chronology(p, term),
-            other => match other.parse::<usize>() {
-                Ok(i) if (1..=actions.len()).contains(&i) => {
-                    return Some(Event::Action(p.case.actions[actions[i - 1]].id.clone()));
+            _ => {
+                let ids: Vec<&str> = actions
+                    .iter()
+                    .map(|&a| p.case.actions[a].id.as_str())
+                    .collect();
+                match pick(&answer, &ids) {
+                    Some(i) => return Some(Event::Action(ids[i].to_string())),
+                    None => term.say(&format!(
+                        "Type a number from 1 to {}, or f, c or q.",
+                        actions.len()
+                    )),
                 }
-                _ => term.say(&format!(
-                    "Type a number from 1 to {}, or f, c or q.",
-                    actions.len()
-                )),
-            },
+            }
         }
+    }
+}
+
+/// Which of the choices shown an answer picks: its number (from 1), or its ID as the case file
+/// names it (so a scripted run picks the same action even when the list's order differs).
+pub fn pick(answer: &str, ids: &[&str]) -> Option<usize> {
+    let answer = answer.trim();
+    match answer.parse::<usize>() {
+        Ok(n) => (1..=ids.len()).contains(&n).then(|| n - 1),
+        Err(_) => ids.iter().position(|id| *id == answer),
     }
 }
 
@@ -572,11 +586,15 @@ fn decide<R: BufRead, W: Write>(p: &Playthrough, term: &mut Terminal<R, W>) -> O
             term.say(&wrap(&decision.about, WIDTH, "     "));
         }
     }
+    let ids: Vec<&str> = offered
+        .iter()
+        .map(|&d| p.case.decisions[d].id.as_str())
+        .collect();
     let chosen = loop {
         let a = term.ask(&format!("Your decision [1-{}]: ", offered.len()))?;
-        match a.parse::<usize>() {
-            Ok(i) if (1..=offered.len()).contains(&i) => break offered[i - 1],
-            _ => term.say("Type one of the numbers shown."),
+        match pick(&a, &ids) {
+            Some(i) => break offered[i],
+            None => term.say("Type one of the numbers shown."),
         }
     };
     let rationale = loop {
