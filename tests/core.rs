@@ -1581,6 +1581,12 @@ fn check_watch_prints_only_what_changed() {
         broken.last().is_some_and(|l| l.starts_with("new")),
         "{broken:?}"
     );
+    let hint = wait_for("= help");
+    assert!(
+        hint.last()
+            .is_some_and(|l| l.contains(r#"did you mean "check"?"#)),
+        "the new problem keeps its hint: {hint:?}"
+    );
     std::fs::write(&case, minimal_text()).unwrap();
     let mended = wait_for("fixed");
     assert!(

@@ -11,8 +11,8 @@ use notify::Watcher as _;
 use super::{EXIT_ERRORS, EXIT_USAGE};
 use crate::scenario::{check_case, discover};
 
-/// One problem as the watcher compares them: where, which code, what it says.
-type Problem = (String, usize, usize, String, String);
+/// One problem as the watcher compares them: where, which code, what it says, and any help.
+type Problem = (String, usize, usize, String, String, Option<String>);
 
 fn problems(paths: &[PathBuf]) -> Result<BTreeMap<PathBuf, BTreeSet<Problem>>, String> {
     let mut all = BTreeMap::new();
@@ -29,6 +29,7 @@ fn problems(paths: &[PathBuf]) -> Result<BTreeMap<PathBuf, BTreeSet<Problem>>, S
                         d.column,
                         d.code.id().to_string(),
                         d.message.clone(),
+                        d.help.clone(),
                     )
                 })
                 .collect();
@@ -52,6 +53,9 @@ fn report(
         let was = before.get(root).unwrap_or(&empty);
         for p in now.difference(was) {
             println!("new    {}", line(p));
+            if let Some(help) = &p.5 {
+                println!("         = help: {help}");
+            }
         }
         for p in was.difference(now) {
             println!("fixed  {}", line(p));
