@@ -160,9 +160,15 @@ fn summary(ui: &mut egui::Ui, p: &Progress) {
         .collect();
     let accent = ui.visuals().hyperlink_color;
     let muted = ui.visuals().widgets.noninteractive.fg_stroke.color;
+    let highest = p
+        .sessions
+        .iter()
+        .map(|s| s.brier.max(s.brier_prior))
+        .fold(1.0, f64::max);
     Plot::new("brier-over-time")
         .height(200.0)
         .include_y(0.0)
+        .include_y(highest + 0.1)
         .include_x(0.5)
         .include_x(p.sessions.len() as f64 + 0.5)
         .allow_drag(false)
@@ -171,7 +177,15 @@ fn summary(ui: &mut egui::Ui, p: &Progress) {
         // Read, not handled: the chart area is no stop for Tab.
         .sense(egui::Sense::hover())
         .x_axis_label("Session")
-        .y_axis_label("Brier (lower is better)")
+        // Sessions are whole numbers: no "session 1.5" between them.
+        .x_axis_formatter(|mark, _| {
+            if mark.value.fract() == 0.0 {
+                format!("{}", mark.value)
+            } else {
+                String::new()
+            }
+        })
+        .y_axis_label("Brier")
         .show(ui, |plot| {
             plot.line(
                 Line::new("you", PlotPoints::from(points.clone()))
@@ -184,14 +198,20 @@ fn summary(ui: &mut egui::Ui, p: &Progress) {
                     .radius(5.0),
             );
             plot.line(
-                Line::new("base rate", PlotPoints::from(prior))
+                Line::new("base rate", PlotPoints::from(prior.clone()))
                     .color(muted)
                     .style(LineStyle::dashed_loose()),
+            );
+            // Marked too, so a single session (no line yet) still shows it.
+            plot.points(
+                Points::new("base rate", PlotPoints::from(prior))
+                    .color(muted)
+                    .radius(3.0),
             );
         });
     note(
         ui,
-        "Solid: your score in each session. Dashed: what stating the base rate would have scored.",
+        "Solid: your Brier score in each session (lower is better). Dashed, with small dots: what stating the base rate would have scored.",
     );
     subheading(ui, "Calibration: when you said X%, how often was it true?");
     let curve: Vec<[f64; 2]> = p
