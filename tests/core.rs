@@ -481,25 +481,34 @@ fn random_logs_replay_and_the_explorer_is_deterministic() {
 
 // ---------------------------------------------------------------- the terminal player
 
-#[test]
-fn the_terminal_player_plays_a_whole_case_and_saves_it() {
-    let data = tempfile::tempdir().unwrap();
-    let case = root().join("tests/cases/minimal.ron");
+/// Plays the minimal case in the terminal with `script` as the keyboard, keeping its data in `data`:
+/// the exit code, what was printed, and the saved logs.
+fn play_minimal(data: &Path, seed: u64, script: &str) -> (u8, String, Vec<PathBuf>) {
     let args = PlayArgs {
-        case: Some(case.display().to_string()),
-        seed: Some(5),
-        data_dir: Some(data.path().to_path_buf()),
+        case: Some(root().join("tests/cases/minimal.ron").display().to_string()),
+        seed: Some(seed),
+        data_dir: Some(data.to_path_buf()),
         ..Default::default()
     };
-    // actions 1 (school) then the gp (now 1) then judge (now 1); probabilities that do not add up,
-    // then ones that do; leading; confidence; reasons; change; feeling; decision; rationale; reflections.
-    let script = "9\nf\n1\n1\n1\n50\n40\n60\n40\n\n70\nworried\nschool says fine\n\n2\nearly help\n60\n30\n70\ngut\n\nthe school\n";
     let mut term = Terminal {
         input: Cursor::new(script.as_bytes().to_vec()),
         out: Vec::new(),
     };
-    assert_eq!(play(&args, &mut term), 0);
-    let out = String::from_utf8(term.out).unwrap();
+    let code = play(&args, &mut term);
+    let logs = std::fs::read_dir(data.join("logs"))
+        .map(|dir| dir.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    (code, String::from_utf8(term.out).unwrap(), logs)
+}
+
+#[test]
+fn the_terminal_player_plays_a_whole_case_and_saves_it() {
+    let data = tempfile::tempdir().unwrap();
+    // actions 1 (school) then the gp (now 1) then judge (now 1); probabilities that do not add up,
+    // then ones that do; leading; confidence; reasons; change; feeling; decision; rationale; reflections.
+    let script = "9\nf\n1\n1\n1\n50\n40\n60\n40\n\n70\nworried\nschool says fine\n\n2\nearly help\n60\n30\n70\ngut\n\nthe school\n";
+    let (code, out, logs) = play_minimal(data.path(), 5, script);
+    assert_eq!(code, 0);
     assert!(out.contains("not a diagnostic or decision tool"), "{out}");
     assert!(
         out.contains("Type a number from 1 to 3"),
@@ -510,10 +519,6 @@ fn the_terminal_player_plays_a_whole_case_and_saves_it() {
         out.contains("═══ What happened ═══") && out.contains("═══ Debrief ═══"),
         "{out}"
     );
-    let logs: Vec<PathBuf> = std::fs::read_dir(data.path().join("logs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
     assert_eq!(logs.len(), 1);
     let log = Log::read(&logs[0]).unwrap();
     assert_eq!(log.seed, 5);
@@ -536,24 +541,10 @@ fn the_terminal_player_plays_a_whole_case_and_saves_it() {
 #[test]
 fn the_terminal_player_takes_actions_and_decisions_by_id() {
     let data = tempfile::tempdir().unwrap();
-    let args = PlayArgs {
-        case: Some(root().join("tests/cases/minimal.ron").display().to_string()),
-        seed: Some(5),
-        data_dir: Some(data.path().to_path_buf()),
-        ..Default::default()
-    };
     let script = "ask-gp\nno-such-action\nask-school\njudge\n60\n40\n\n70\nworried\nboth said so\n\nearly-help\nearly help\n60\n30\n70\ngut\n\nthe school\n";
-    let mut term = Terminal {
-        input: Cursor::new(script.as_bytes().to_vec()),
-        out: Vec::new(),
-    };
-    assert_eq!(play(&args, &mut term), 0);
-    let out = String::from_utf8(term.out).unwrap();
+    let (code, out, logs) = play_minimal(data.path(), 5, script);
+    assert_eq!(code, 0);
     assert!(out.contains("Type a number from 1 to"), "{out}");
-    let logs: Vec<PathBuf> = std::fs::read_dir(data.path().join("logs"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
     let log = Log::read(&logs[0]).unwrap();
     let taken: Vec<&str> = log
         .events
